@@ -1,0 +1,328 @@
+//! The command line: options parsed by hand, so messages follow the interface language and
+//! every mistake is exit status 2 before the terminal is touched.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::export::Format;
+use crate::i18n::Lang;
+use crate::keymap::KeySpec;
+
+/// `--color`: whether to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// On unless NO_COLOR is set and non-empty.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// What to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// The interface (or the printed text when stdout is not a terminal).
+    #[default]
+    Interface,
+    Print,
+    Check,
+    Help,
+    Version,
+}
+
+/// Every option, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub mode: Mode,
+    pub goal: Option<String>,
+    pub kiosk: bool,
+    pub admin_exit: Option<KeySpec>,
+    pub idle_reset: Option<Duration>,
+    pub carousel: Option<Duration>,
+    pub mouse: bool,
+    pub color: ColorChoice,
+    pub ascii: bool,
+    pub screen_reader: bool,
+    pub lang: Lang,
+    pub format: Format,
+    pub data: Option<PathBuf>,
+}
+
+/// A command-line mistake, to be shown with exit status 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+/// The language asked for, looked up before anything else so errors can use it.
+fn language(args: &[String]) -> Lang {
+    let mut lang = Lang::Sv;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--lang" {
+            it.next().map(String::as_str)
+        } else {
+            a.strip_prefix("--lang=")
+        };
+        if let Some(l) = value.and_then(Lang::parse) {
+            lang = l;
+        }
+    }
+    lang
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, (UsageError, Lang)> {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| {
+            a.into_string()
+                .unwrap_or_else(|a| a.to_string_lossy().into_owned())
+        })
+        .collect();
+    let lang = language(&args);
+    parse_strings(&args, lang).map_err(|e| (e, lang))
+}
+
+fn parse_strings(args: &[String], lang: Lang) -> Result<Options, UsageError> {
+    let sv = lang == Lang::Sv;
+    let err = |sv_text: String, en_text: String| UsageError(if sv { sv_text } else { en_text });
+    let mut o = Options {
+        mouse: true,
+        lang,
+        ..Options::default()
+    };
+    let mut idle_reset_set = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |what: &str| -> Result<String, UsageError> {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| {
+                    err(
+                        format!("{name} behöver ett värde ({what})"),
+                        format!("{name} needs a value ({what})"),
+                    )
+                })
+        };
+        match name {
+            "-h" | "--help" => o.mode = Mode::Help,
+            "-V" | "--version" => o.mode = Mode::Version,
+            "--print" | "-p" => o.mode = Mode::Print,
+            "--check" => o.mode = Mode::Check,
+            "--kiosk" => o.kiosk = true,
+            "--no-mouse" => o.mouse = false,
+            "--ascii" => o.ascii = true,
+            "--screen-reader" => o.screen_reader = true,
+            "--goal" => o.goal = Some(value("ID")?),
+            "--data" => o.data = Some(PathBuf::from(value("FILE")?)),
+            "--lang" => {
+                let v = value("sv|en")?;
+                if Lang::parse(&v).is_none() {
+                    return Err(err(
+                        format!("okänt språk \"{v}\": välj sv eller en"),
+                        format!("unknown language \"{v}\": choose sv or en"),
+                    ));
+                }
+            }
+            "--format" => {
+                let v = value("text|markdown")?;
+                o.format = Format::parse(&v).ok_or_else(|| {
+                    err(
+                        format!("okänt format \"{v}\": välj text eller markdown"),
+                        format!("unknown format \"{v}\": choose text or markdown"),
+                    )
+                })?;
+            }
+            "--color" | "--colour" => {
+                let v = value("auto|always|never")?;
+                o.color = match v.as_str() {
+                    "auto" => ColorChoice::Auto,
+                    "always" | "on" => ColorChoice::Always,
+                    "never" | "off" => ColorChoice::Never,
+                    _ => {
+                        return Err(err(
+                            format!("okänt val för {name}: \"{v}\" (auto, always eller never)"),
+                            format!("unknown choice for {name}: \"{v}\" (auto, always or never)"),
+                        ));
+                    }
+                };
+            }
+            "--admin-exit" => {
+                let v = value("KEY")?;
+                o.admin_exit = Some(KeySpec::parse(&v).ok_or_else(|| {
+                    err(
+                        format!("\"{v}\" är ingen tangent som --admin-exit förstår (t.ex. F12, ctrl-alt-q)"),
+                        format!("\"{v}\" is not a key --admin-exit understands (e.g. F12, ctrl-alt-q)"),
+                    )
+                })?);
+            }
+            "--idle-reset" | "--carousel" => {
+                let v = value("SECONDS")?;
+                let secs: u64 = v
+                    .parse()
+                    .ok()
+                    .filter(|&s| s > 0 && s <= 86_400)
+                    .ok_or_else(|| {
+                        err(
+                            format!("{name} vill ha sekunder, 1 till 86400, inte \"{v}\""),
+                            format!("{name} takes seconds, 1 to 86400, not \"{v}\""),
+                        )
+                    })?;
+                let d = Duration::from_secs(secs);
+                if name == "--idle-reset" {
+                    o.idle_reset = Some(d);
+                    idle_reset_set = true;
+                } else {
+                    o.carousel = Some(d);
+                }
+            }
+            other => {
+                return Err(err(
+                    format!("okänt argument \"{other}\""),
+                    format!("unknown argument \"{other}\""),
+                ));
+            }
+        }
+    }
+    if o.kiosk && !idle_reset_set {
+        o.idle_reset = Some(Duration::from_secs(120));
+    }
+    if o.carousel.is_some() && !o.kiosk {
+        return Err(err(
+            "--carousel fungerar bara med --kiosk".into(),
+            "--carousel works only with --kiosk".into(),
+        ));
+    }
+    if o.admin_exit.is_some() && !o.kiosk {
+        return Err(err(
+            "--admin-exit fungerar bara med --kiosk".into(),
+            "--admin-exit works only with --kiosk".into(),
+        ));
+    }
+    Ok(o)
+}
+
+/// The `--help` text.
+pub fn help(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Sv => HELP_SV,
+        Lang::En => HELP_EN,
+    }
+}
+
+const HELP_SV: &str = "\
+malbild – Smedjebackens kommuns vision och mål i terminalen
+
+Användning: malbild [ALTERNATIV]
+
+  --goal ID            börja på ett mål, ett perspektiv eller visionen
+  --print, -p          skriv hela dokumentet till stdout och avsluta
+  --format FORMAT      text (standard) eller markdown, med --print
+  --data FIL           läs innehållet från FIL i stället för det inbyggda
+  --check              kontrollera innehållet och avsluta (0 giltigt, 2 fel)
+  --kiosk              kioskläge: ingen tangent avslutar
+  --admin-exit TANGENT tangenten som avslutar kioskläget (t.ex. F12, ctrl-alt-q)
+  --idle-reset SEK     tillbaka till start efter SEK sekunder utan inmatning
+                       (standard 120 i kioskläge, annars av)
+  --carousel SEK       i kioskläge: visa raderna i tur och ordning efter återställning
+  --no-mouse           ingen mus
+  --color VAL          auto (standard, följer NO_COLOR), always eller never
+  --ascii              bara ASCII-tecken i gränssnittet
+  --screen-reader      en ruta i taget, markören följer valet
+  --lang SPRÅK         sv (standard) eller en
+  -h, --help           visa den här hjälpen
+  -V, --version        visa versionen
+
+När stdout inte är en terminal skrivs texten ut, som med --print.
+";
+
+const HELP_EN: &str = "\
+malbild – Smedjebacken municipality's vision and goals in the terminal
+
+Usage: malbild [OPTIONS]
+
+  --goal ID            start on a goal, a perspective or the vision
+  --print, -p          write the whole document to stdout and exit
+  --format FORMAT      text (default) or markdown, with --print
+  --data FILE          read the content from FILE instead of the bundled one
+  --check              check the content and exit (0 valid, 2 errors)
+  --kiosk              kiosk mode: no key quits
+  --admin-exit KEY     the key that leaves kiosk mode (e.g. F12, ctrl-alt-q)
+  --idle-reset SECS    back to the start after SECS seconds without input
+                       (default 120 in kiosk mode, otherwise off)
+  --carousel SECS      in kiosk mode: step through the rows after a reset
+  --no-mouse           no mouse
+  --color WHEN         auto (default, follows NO_COLOR), always or never
+  --ascii              ASCII characters only in the interface
+  --screen-reader      one pane at a time, the cursor follows the selection
+  --lang LANG          sv (default) or en
+  -h, --help           show this help
+  -V, --version        show the version
+
+When stdout is not a terminal the text is printed, as with --print.
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_args(args: &[&str]) -> Result<Options, UsageError> {
+        parse(args.iter().map(OsString::from)).map_err(|(e, _)| e)
+    }
+
+    #[test]
+    fn defaults() {
+        let o = parse_args(&[]).unwrap();
+        assert_eq!(o.mode, Mode::Interface);
+        assert!(o.mouse && !o.kiosk);
+        assert_eq!(o.idle_reset, None);
+    }
+
+    #[test]
+    fn kiosk_resets_after_two_minutes_by_default() {
+        let o = parse_args(&["--kiosk"]).unwrap();
+        assert_eq!(o.idle_reset, Some(Duration::from_secs(120)));
+        let o = parse_args(&["--kiosk", "--idle-reset=5", "--carousel", "3"]).unwrap();
+        assert_eq!(o.idle_reset, Some(Duration::from_secs(5)));
+        assert_eq!(o.carousel, Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn admin_exit_key_names() {
+        for good in ["F12", "ctrl-alt-q", "ctrl+q"] {
+            assert!(
+                parse_args(&["--kiosk", "--admin-exit", good]).is_ok(),
+                "{good}"
+            );
+        }
+        for bad in ["F99", "banana", "q", ""] {
+            assert!(
+                parse_args(&["--kiosk", "--admin-exit", bad]).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn mistakes_are_errors() {
+        assert!(parse_args(&["--bogus"]).is_err());
+        assert!(parse_args(&["--goal"]).is_err());
+        assert!(parse_args(&["--idle-reset", "soon"]).is_err());
+        assert!(parse_args(&["--color", "pink"]).is_err());
+        assert!(parse_args(&["--carousel", "5"]).is_err());
+        assert!(parse_args(&["--format", "pdf"]).is_err());
+    }
+
+    #[test]
+    fn errors_follow_the_language() {
+        let e = parse_args(&["--lang", "en", "--bogus"]).unwrap_err();
+        assert_eq!(e.0, "unknown argument \"--bogus\"");
+        let e = parse_args(&["--bogus"]).unwrap_err();
+        assert_eq!(e.0, "okänt argument \"--bogus\"");
+    }
+}

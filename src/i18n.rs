@@ -1,0 +1,220 @@
+//! Every string of the interface, in Swedish and English. Content stays as the data file has it.
+//!
+//! A third language is one more `Strings` value and one more arm in [`Lang::strings`].
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Sv,
+    En,
+}
+
+impl Lang {
+    /// Parses `sv` or `en`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.to_ascii_lowercase().as_str() {
+            "sv" | "swedish" | "svenska" => Some(Lang::Sv),
+            "en" | "english" | "engelska" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The strings of this language.
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// One key and what it does, as the hint bar and the help list it.
+pub type Hint = (&'static str, &'static str);
+
+/// Every interface string of one language.
+pub struct Strings {
+    pub tree_title: &'static str,
+    pub detail_title: &'static str,
+    pub too_small: &'static str,
+    pub search_prompt: &'static str,
+    pub match_one: &'static str,
+    pub match_many: &'static str,
+    pub no_matches: &'static str,
+    pub lines_of: &'static str,
+    pub copied: &'static str,
+    pub colour_on: &'static str,
+    pub colour_off: &'static str,
+    pub help_title: &'static str,
+    pub help_close: &'static str,
+    pub kiosk_help_intro: &'static str,
+    /// Word for "up/down/left/right" arrows when drawn in ASCII.
+    pub arrows_ascii: [&'static str; 4],
+    pub hint_move: &'static str,
+    pub hint_fold: &'static str,
+    pub hint_focus: &'static str,
+    pub hint_search: &'static str,
+    pub hint_help: &'static str,
+    pub hint_quit: &'static str,
+    pub hint_scroll: &'static str,
+    pub hint_back: &'static str,
+    pub hint_open: &'static str,
+    pub hint_search_done: &'static str,
+    pub hint_search_cancel: &'static str,
+    pub hint_next_match: &'static str,
+    pub hint_show_all: &'static str,
+    pub kiosk_hint_move: &'static str,
+    pub kiosk_hint_open: &'static str,
+    pub kiosk_hint_read: &'static str,
+    pub kiosk_hint_search: &'static str,
+    pub kiosk_hint_help: &'static str,
+    pub help_keys: &'static [Hint],
+    pub kiosk_help_keys: &'static [Hint],
+}
+
+impl Strings {
+    /// "3 träffar", "1 träff", "Inga träffar".
+    pub fn matches(&self, n: usize) -> String {
+        match n {
+            0 => self.no_matches.to_string(),
+            1 => self.match_one.to_string(),
+            n => self.match_many.replace("{n}", &n.to_string()),
+        }
+    }
+
+    /// "rad 3–20 av 31".
+    pub fn lines_of(&self, first: usize, last: usize, total: usize) -> String {
+        self.lines_of
+            .replace("{a}", &first.to_string())
+            .replace("{b}", &last.to_string())
+            .replace("{n}", &total.to_string())
+    }
+}
+
+/// Swedish, the default.
+pub static SV: Strings = Strings {
+    tree_title: "Mål",
+    detail_title: "Text",
+    too_small: "Fönstret är för litet. Gör det större, eller tryck q för att avsluta.",
+    search_prompt: "Sök: ",
+    match_one: "1 träff",
+    match_many: "{n} träffar",
+    no_matches: "Inga träffar",
+    lines_of: "rad {a}–{b} av {n}",
+    copied: "Kopierat",
+    colour_on: "Färg på",
+    colour_off: "Färg av",
+    help_title: "Hjälp",
+    help_close: "Esc eller ? stänger hjälpen",
+    kiosk_help_intro: "Här kan du läsa kommunens vision och mål. Välj en rad till vänster så visas texten till höger.",
+    arrows_ascii: ["Upp", "Ned", "Vänster", "Höger"],
+    hint_move: "välj",
+    hint_fold: "fäll ihop/ut",
+    hint_focus: "byt ruta",
+    hint_search: "sök",
+    hint_help: "hjälp",
+    hint_quit: "avsluta",
+    hint_scroll: "bläddra",
+    hint_back: "tillbaka",
+    hint_open: "öppna",
+    hint_search_done: "klar",
+    hint_search_cancel: "avbryt",
+    hint_next_match: "nästa/förra träff",
+    hint_show_all: "visa alla",
+    kiosk_hint_move: "flytta",
+    kiosk_hint_open: "öppna",
+    kiosk_hint_read: "läs texten",
+    kiosk_hint_search: "sök",
+    kiosk_hint_help: "hjälp",
+    help_keys: &[
+        ("↑ ↓  k j", "välj rad, eller bläddra i texten"),
+        ("← h", "fäll ihop, eller gå till raden ovanför i trädet"),
+        ("→ l", "fäll ut, eller gå till första underraden"),
+        ("Enter Mellanslag", "fäll ihop/ut; på ett mål: läs texten"),
+        ("Home g  End G", "första och sista raden"),
+        ("PgUp PgDn", "en sida upp eller ned"),
+        ("Tab Shift-Tab", "byt mellan trädet och texten"),
+        ("/", "sök; Enter klar, Esc avbryt"),
+        ("n N", "nästa och förra träff"),
+        ("1–9  0", "gå till mål 1–9; 0 till visionen"),
+        ("y", "kopiera vald text"),
+        ("c", "färg på/av"),
+        ("? F1", "visa eller stäng hjälpen"),
+        ("q Esc Ctrl-C", "avsluta"),
+        ("Mus", "klicka för att välja, hjul för att bläddra"),
+    ],
+    kiosk_help_keys: &[
+        ("↑ ↓", "flytta mellan raderna, eller bläddra i texten"),
+        ("← →", "fäll ihop eller fäll ut"),
+        ("Enter", "öppna och läs texten"),
+        ("Tab", "hoppa mellan listan och texten"),
+        ("/", "sök efter ett ord; Enter klar, Esc avbryt"),
+        ("1–9  0", "gå till mål 1–9; 0 till visionen"),
+        ("?", "visa eller stäng hjälpen"),
+        ("Mus", "klicka för att välja, hjul för att bläddra"),
+    ],
+};
+
+/// English.
+pub static EN: Strings = Strings {
+    tree_title: "Goals",
+    detail_title: "Text",
+    too_small: "The window is too small. Make it larger, or press q to quit.",
+    search_prompt: "Search: ",
+    match_one: "1 match",
+    match_many: "{n} matches",
+    no_matches: "No matches",
+    lines_of: "lines {a}–{b} of {n}",
+    copied: "Copied",
+    colour_on: "Colour on",
+    colour_off: "Colour off",
+    help_title: "Help",
+    help_close: "Esc or ? closes the help",
+    kiosk_help_intro: "Here you can read the municipality's vision and goals. Choose a row on the left and its text is shown on the right.",
+    arrows_ascii: ["Up", "Down", "Left", "Right"],
+    hint_move: "select",
+    hint_fold: "collapse/expand",
+    hint_focus: "switch pane",
+    hint_search: "search",
+    hint_help: "help",
+    hint_quit: "quit",
+    hint_scroll: "scroll",
+    hint_back: "back",
+    hint_open: "open",
+    hint_search_done: "done",
+    hint_search_cancel: "cancel",
+    hint_next_match: "next/previous match",
+    hint_show_all: "show all",
+    kiosk_hint_move: "move",
+    kiosk_hint_open: "open",
+    kiosk_hint_read: "read the text",
+    kiosk_hint_search: "search",
+    kiosk_hint_help: "help",
+    help_keys: &[
+        ("↑ ↓  k j", "select a row, or scroll the text"),
+        ("← h", "collapse, or go to the row above in the tree"),
+        ("→ l", "expand, or go to the first row below"),
+        ("Enter Space", "collapse/expand; on a goal: read its text"),
+        ("Home g  End G", "first and last row"),
+        ("PgUp PgDn", "a page up or down"),
+        ("Tab Shift-Tab", "switch between the tree and the text"),
+        ("/", "search; Enter done, Esc cancel"),
+        ("n N", "next and previous match"),
+        ("1–9  0", "go to goal 1–9; 0 to the vision"),
+        ("y", "copy the selected text"),
+        ("c", "colour on/off"),
+        ("? F1", "show or close this help"),
+        ("q Esc Ctrl-C", "quit"),
+        ("Mouse", "click to select, wheel to scroll"),
+    ],
+    kiosk_help_keys: &[
+        ("↑ ↓", "move between rows, or scroll the text"),
+        ("← →", "collapse or expand"),
+        ("Enter", "open and read the text"),
+        ("Tab", "jump between the list and the text"),
+        ("/", "search for a word; Enter done, Esc cancel"),
+        ("1–9  0", "go to goal 1–9; 0 to the vision"),
+        ("?", "show or close the help"),
+        ("Mouse", "click to select, wheel to scroll"),
+    ],
+};

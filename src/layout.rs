@@ -1,0 +1,148 @@
+//! Where everything goes for a given window size: shared by `update` (paging, clicks, scroll
+//! limits) and the view, so both always agree.
+
+use ratatui::layout::{Position, Rect};
+
+/// Below this the window shows only a short message.
+pub const MIN_WIDTH: u16 = 20;
+/// Below this the window shows only a short message.
+pub const MIN_HEIGHT: u16 = 7;
+/// From this width the tree and the detail stand side by side.
+pub const SIDE_BY_SIDE: u16 = 80;
+
+/// The areas of one screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Areas {
+    pub title: Rect,
+    pub tree: Rect,
+    pub detail: Rect,
+    pub hints: Rect,
+    /// Where the tree rows go (inside the border).
+    pub tree_inner: Rect,
+    /// Where the detail text goes (inside the border).
+    pub detail_inner: Rect,
+    pub too_small: bool,
+}
+
+/// Which panes a layout shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panes {
+    /// Tree and detail together, with borders.
+    Both,
+    /// Only the tree, full width, no borders (screen-reader mode).
+    TreeOnly,
+    /// Only the detail, full width, no borders (screen-reader mode).
+    DetailOnly,
+}
+
+impl Areas {
+    /// Lays out a `width`×`height` screen whose tree has `tree_rows` rows to show.
+    pub fn new(width: u16, height: u16, panes: Panes, tree_rows: usize) -> Areas {
+        let full = Rect::new(0, 0, width, height);
+        if width < MIN_WIDTH || height < MIN_HEIGHT {
+            return Areas {
+                too_small: true,
+                ..Areas::default()
+            }
+            .with_title(full);
+        }
+        let title = Rect::new(0, 0, width, 1);
+        let hints = Rect::new(0, height - 1, width, 1);
+        let body = Rect::new(0, 1, width, height - 2);
+        let mut areas = Areas {
+            title,
+            hints,
+            ..Areas::default()
+        };
+        match panes {
+            Panes::TreeOnly => {
+                areas.tree = body;
+                areas.tree_inner = body;
+            }
+            Panes::DetailOnly => {
+                areas.detail = body;
+                areas.detail_inner = body;
+            }
+            Panes::Both if width >= SIDE_BY_SIDE => {
+                let tree_width = (34 + (width - SIDE_BY_SIDE) / 4).min(44);
+                areas.tree = Rect::new(0, 1, tree_width, body.height);
+                areas.detail = Rect::new(tree_width, 1, width - tree_width, body.height);
+                areas.tree_inner = inner(areas.tree);
+                areas.detail_inner = padded(inner(areas.detail));
+            }
+            Panes::Both => {
+                // Stacked: the tree takes what it needs, up to two fifths of the body.
+                let wanted = u16::try_from(tree_rows)
+                    .unwrap_or(u16::MAX)
+                    .saturating_add(2);
+                let most = (body.height * 2 / 5).max(3);
+                let tree_height = wanted.min(most);
+                areas.tree = Rect::new(0, 1, width, tree_height);
+                areas.detail = Rect::new(0, 1 + tree_height, width, body.height - tree_height);
+                areas.tree_inner = inner(areas.tree);
+                areas.detail_inner = padded(inner(areas.detail));
+            }
+        }
+        areas
+    }
+
+    fn with_title(mut self, full: Rect) -> Areas {
+        self.title = full;
+        self
+    }
+}
+
+/// The area inside a one-cell border.
+fn inner(r: Rect) -> Rect {
+    Rect::new(
+        r.x.saturating_add(1),
+        r.y.saturating_add(1),
+        r.width.saturating_sub(2),
+        r.height.saturating_sub(2),
+    )
+}
+
+/// The text area of a bordered pane: one blank column each side, so words don't touch the
+/// border.
+fn padded(r: Rect) -> Rect {
+    Rect::new(
+        r.x.saturating_add(1),
+        r.y,
+        r.width.saturating_sub(2),
+        r.height,
+    )
+}
+
+/// True when the cell at (`column`, `row`) lies in `area`.
+pub fn contains(area: Rect, column: u16, row: u16) -> bool {
+    area.contains(Position::new(column, row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn side_by_side_from_80_columns() {
+        let a = Areas::new(80, 24, Panes::Both, 10);
+        assert!(!a.too_small);
+        assert_eq!(a.tree.y, a.detail.y);
+        assert_eq!(a.tree.width + a.detail.width, 80);
+        assert_eq!(a.hints.y, 23);
+    }
+
+    #[test]
+    fn stacked_below_80_columns() {
+        let a = Areas::new(40, 12, Panes::Both, 10);
+        assert_eq!(a.tree.x, a.detail.x);
+        assert!(a.detail.y > a.tree.y);
+        assert!(a.detail_inner.height >= 3);
+    }
+
+    #[test]
+    fn too_small_below_minimum() {
+        for (w, h) in [(0, 0), (1, 1), (19, 24), (80, 6), (20, 5)] {
+            assert!(Areas::new(w, h, Panes::Both, 10).too_small, "{w}x{h}");
+        }
+    }
+}

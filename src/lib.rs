@@ -1,0 +1,17 @@
+//! malbild: Smedjebackens kommun's vision and goals in a terminal.
+//!
+//! Data flows one way: terminal event → [`keymap`] → [`app::Action`] → [`app::App::update`] →
+//! [`ui`]. Nothing below `app` knows about the terminal; [`terminal`] holds all of its I/O.
+
+pub mod app;
+pub mod cli;
+pub mod content;
+pub mod export;
+pub mod i18n;
+pub mod keymap;
+pub mod layout;
+pub mod search;
+pub mod terminal;
+pub mod text;
+pub mod theme;
+pub mod ui;

@@ -1,0 +1,149 @@
+//! Parses the options, loads the content, and picks the mode: interface, print or check.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use malbild::app::{App, Config};
+use malbild::cli::{self, ColorChoice, Mode, Options};
+use malbild::content::{self, Outline};
+use malbild::export;
+use malbild::i18n::Lang;
+use malbild::terminal;
+use malbild::theme::Glyphs;
+
+/// Exit status for bad input: options, ids, data files.
+const BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    let options = match cli::parse(std::env::args_os().skip(1)) {
+        Ok(o) => o,
+        Err((e, lang)) => {
+            let more = match lang {
+                Lang::Sv => "Se malbild --help.",
+                Lang::En => "See malbild --help.",
+            };
+            return fail(&format!("malbild: {}\n{more}", e.0));
+        }
+    };
+    match options.mode {
+        Mode::Help => return print(cli::help(options.lang)),
+        Mode::Version => return print(&format!("malbild {}\n", env!("CARGO_PKG_VERSION"))),
+        _ => {}
+    }
+    let outline = match load(&options) {
+        Ok(o) => o,
+        Err(message) => return fail(&message),
+    };
+    let start = match &options.goal {
+        None => 0,
+        Some(id) => match outline.find(id) {
+            Some(i) => i,
+            None => return fail(&unknown_goal(id, &outline, options.lang)),
+        },
+    };
+    let stdout_is_terminal = io::stdout().is_terminal();
+    match options.mode {
+        Mode::Check => print(&summary(&outline, &options)),
+        Mode::Interface if stdout_is_terminal => interface(outline, start, &options),
+        _ => {
+            let width = if stdout_is_terminal {
+                ratatui::crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w))
+            } else {
+                80
+            };
+            print(&export::render(&outline, options.format, width))
+        }
+    }
+}
+
+/// The content: the bundled document, or `--data FILE`.
+fn load(options: &Options) -> Result<Outline, String> {
+    match &options.data {
+        None => content::load(content::BUNDLED_NAME, content::BUNDLED).map_err(|e| e.to_string()),
+        Some(path) => {
+            let name = path.display().to_string();
+            let source = content::read_file(path).map_err(|e| format!("{name}: {e}"))?;
+            content::load(&name, &source).map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn unknown_goal(id: &str, outline: &Outline, lang: Lang) -> String {
+    let id = content::clean(id);
+    let ids = outline.ids().join(", ");
+    match lang {
+        Lang::Sv => format!("malbild: det finns inget mål med id \"{id}\".\nGiltiga id: {ids}"),
+        Lang::En => format!("malbild: there is no goal with the id \"{id}\".\nValid ids: {ids}"),
+    }
+}
+
+fn summary(outline: &Outline, options: &Options) -> String {
+    let name = options
+        .data
+        .as_ref()
+        .map_or(content::BUNDLED_NAME.to_string(), |p| {
+            p.display().to_string()
+        });
+    let perspectives = outline.nodes[0].children.len();
+    let goals = outline.goals().count();
+    match options.lang {
+        Lang::Sv => format!("{name}: giltig ({perspectives} perspektiv, {goals} mål)\n"),
+        Lang::En => format!("{name}: valid ({perspectives} perspectives, {goals} goals)\n"),
+    }
+}
+
+fn interface(outline: Outline, start: usize, options: &Options) -> ExitCode {
+    let var = |name: &str| std::env::var(name).ok();
+    let colour = match options.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => var("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let glyphs = if options.ascii {
+        Glyphs::Ascii
+    } else {
+        Glyphs::detect(
+            var("TERM").as_deref(),
+            var("LC_ALL").as_deref(),
+            var("LC_CTYPE").as_deref(),
+            var("LANG").as_deref(),
+        )
+    };
+    let config = Config {
+        kiosk: options.kiosk,
+        lang: options.lang,
+        glyphs,
+        colour,
+        screen_reader: options.screen_reader,
+        mouse: options.mouse,
+        idle_reset: options.idle_reset,
+        carousel: options.carousel,
+        start,
+    };
+    let app = App::new(outline, config, Instant::now());
+    match terminal::run(app, options.admin_exit) {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "malbild: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`malbild | head`) is not an error.
+fn print(text: &str) -> ExitCode {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            let _ = writeln!(io::stderr(), "malbild: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    let _ = writeln!(io::stderr(), "{message}");
+    ExitCode::from(BAD_INPUT)
+}

@@ -1,0 +1,337 @@
+//! Styles and symbol sets. Colours come only from the 16 base ANSI colours, and meaning is never
+//! carried by colour alone: selection is reverse video plus a marker, focus is a double border.
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
+
+/// Which glyphs the terminal can be trusted to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Glyphs {
+    /// Any UTF-8 terminal emulator.
+    #[default]
+    Unicode,
+    /// The Linux console: only what its standard fonts have (the CP437 repertoire).
+    Console,
+    /// Plain ASCII.
+    Ascii,
+}
+
+impl Glyphs {
+    /// Chooses from TERM and the locale: ASCII when the locale is not UTF-8, the console set on
+    /// TERM=linux, full Unicode otherwise.
+    pub fn detect(
+        term: Option<&str>,
+        lc_all: Option<&str>,
+        lc_ctype: Option<&str>,
+        lang: Option<&str>,
+    ) -> Glyphs {
+        if !locale_is_utf8(lc_all, lc_ctype, lang) {
+            Glyphs::Ascii
+        } else if term.is_some_and(|t| t == "linux" || t.starts_with("linux-")) {
+            Glyphs::Console
+        } else {
+            Glyphs::Unicode
+        }
+    }
+
+    /// The symbols of this set.
+    pub fn symbols(self) -> &'static Symbols {
+        match self {
+            Glyphs::Unicode => &UNICODE,
+            Glyphs::Console => &CONSOLE,
+            Glyphs::Ascii => &ASCII,
+        }
+    }
+}
+
+/// True when the locale that applies (LC_ALL, then LC_CTYPE, then LANG; the first one set and
+/// non-empty) names UTF-8. With none set, the C locale applies, which is not UTF-8.
+pub fn locale_is_utf8(lc_all: Option<&str>, lc_ctype: Option<&str>, lang: Option<&str>) -> bool {
+    let locale = [lc_all, lc_ctype, lang]
+        .into_iter()
+        .flatten()
+        .find(|v| !v.is_empty());
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    })
+}
+
+/// Every symbol the interface draws.
+pub struct Symbols {
+    pub border: border::Set<'static>,
+    pub focus_border: border::Set<'static>,
+    pub expanded: &'static str,
+    pub collapsed: &'static str,
+    pub leaf: &'static str,
+    pub selected: &'static str,
+    pub ellipsis: &'static str,
+    pub breadcrumb: &'static str,
+    pub bullet: &'static str,
+    pub more_above: &'static str,
+    pub more_below: &'static str,
+    pub dot: &'static str,
+    /// Up, down, left, right as shown in key hints.
+    pub arrows: Option<[&'static str; 4]>,
+    pub dash: &'static str,
+}
+
+impl Symbols {
+    /// Rewrites the arrows and dashes of a key description for this symbol set.
+    pub fn keys(&self, text: &str, ascii_words: [&'static str; 4]) -> String {
+        let arrows = self.arrows.unwrap_or(ascii_words);
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '↑' => out.push_str(arrows[0]),
+                '↓' => out.push_str(arrows[1]),
+                '←' => out.push_str(arrows[2]),
+                '→' => out.push_str(arrows[3]),
+                '–' => out.push_str(self.dash),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+}
+
+/// A UTF-8 terminal emulator.
+pub static UNICODE: Symbols = Symbols {
+    border: border::PLAIN,
+    focus_border: border::DOUBLE,
+    expanded: "▾ ",
+    collapsed: "▸ ",
+    leaf: "• ",
+    selected: "▶ ",
+    ellipsis: "…",
+    breadcrumb: " › ",
+    bullet: "• ",
+    more_above: "▲",
+    more_below: "▼",
+    dot: " · ",
+    arrows: Some(["↑", "↓", "←", "→"]),
+    dash: "–",
+};
+
+/// The Linux console: glyphs from the CP437 repertoire its standard fonts carry.
+pub static CONSOLE: Symbols = Symbols {
+    border: border::PLAIN,
+    focus_border: border::DOUBLE,
+    expanded: "▼ ",
+    collapsed: "► ",
+    leaf: "· ",
+    selected: "► ",
+    ellipsis: "...",
+    breadcrumb: " » ",
+    bullet: "· ",
+    more_above: "▲",
+    more_below: "▼",
+    dot: " · ",
+    arrows: Some(["↑", "↓", "←", "→"]),
+    dash: "-",
+};
+
+/// Plain ASCII.
+pub static ASCII: Symbols = Symbols {
+    border: border::Set {
+        top_left: "+",
+        top_right: "+",
+        bottom_left: "+",
+        bottom_right: "+",
+        vertical_left: "|",
+        vertical_right: "|",
+        horizontal_top: "-",
+        horizontal_bottom: "-",
+    },
+    focus_border: border::Set {
+        top_left: "#",
+        top_right: "#",
+        bottom_left: "#",
+        bottom_right: "#",
+        vertical_left: "#",
+        vertical_right: "#",
+        horizontal_top: "=",
+        horizontal_bottom: "=",
+    },
+    expanded: "v ",
+    collapsed: "> ",
+    leaf: "- ",
+    selected: "> ",
+    ellipsis: "...",
+    breadcrumb: " > ",
+    bullet: "- ",
+    more_above: "^",
+    more_below: "v",
+    dot: " - ",
+    arrows: None,
+    dash: "-",
+};
+
+/// The styles of the interface, with colour or without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub colour: bool,
+}
+
+impl Theme {
+    fn fg(self, style: Style, colour: Color) -> Style {
+        if self.colour { style.fg(colour) } else { style }
+    }
+
+    /// The title line at the top.
+    pub fn title(self) -> Style {
+        let s = Style::new().add_modifier(Modifier::BOLD);
+        if self.colour {
+            s.fg(Color::White).bg(Color::Blue)
+        } else {
+            s.add_modifier(Modifier::REVERSED)
+        }
+    }
+
+    /// The key-hint bar at the bottom.
+    pub fn hints(self) -> Style {
+        Style::new()
+    }
+
+    /// A key's name in the hint bar.
+    pub fn key(self) -> Style {
+        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Yellow)
+    }
+
+    /// A pane's border: double and bold when focused.
+    pub fn border(self, focused: bool) -> Style {
+        if focused {
+            self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan)
+        } else {
+            self.fg(Style::new(), Color::DarkGray)
+        }
+    }
+
+    /// A pane's title: bold when focused.
+    pub fn pane_title(self, focused: bool) -> Style {
+        if focused {
+            self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// The selected tree row: reverse video, with or without colour.
+    pub fn selected(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
+
+    /// A tree row's label by depth.
+    pub fn node(self, depth: usize) -> Style {
+        match depth {
+            0 => self.fg(Style::new().add_modifier(Modifier::BOLD), Color::LightCyan),
+            1 => self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan),
+            _ => Style::new(),
+        }
+    }
+
+    /// Tree markers (expand and collapse).
+    pub fn marker(self) -> Style {
+        self.fg(Style::new(), Color::DarkGray)
+    }
+
+    /// The breadcrumb above the detail.
+    pub fn breadcrumb(self) -> Style {
+        self.fg(Style::new(), Color::DarkGray)
+    }
+
+    /// The detail's title.
+    pub fn heading(self) -> Style {
+        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::LightCyan)
+    }
+
+    /// A heading inside the detail text (the contact block).
+    pub fn subheading(self) -> Style {
+        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan)
+    }
+
+    /// A search match: underlined and bold, and black on yellow when colour is on.
+    pub fn highlight(self) -> Style {
+        let s = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+        if self.colour {
+            s.fg(Color::Black).bg(Color::Yellow)
+        } else {
+            s
+        }
+    }
+
+    /// The scroll indicator.
+    pub fn scroll(self) -> Style {
+        self.fg(Style::new(), Color::Yellow)
+    }
+
+    /// The search line and status messages.
+    pub fn status(self) -> Style {
+        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Yellow)
+    }
+
+    /// The help overlay's border.
+    pub fn help_border(self) -> Style {
+        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Yellow)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_detection_follows_posix_precedence() {
+        assert!(locale_is_utf8(None, None, Some("sv_SE.UTF-8")));
+        assert!(locale_is_utf8(None, Some("en_US.utf8"), Some("C")));
+        assert!(!locale_is_utf8(
+            Some("C"),
+            Some("sv_SE.UTF-8"),
+            Some("sv_SE.UTF-8")
+        ));
+        assert!(!locale_is_utf8(None, None, Some("sv_SE.ISO-8859-1")));
+        assert!(!locale_is_utf8(None, None, None));
+        assert!(locale_is_utf8(Some(""), None, Some("C.UTF-8")));
+    }
+
+    #[test]
+    fn glyphs_from_term_and_locale() {
+        let utf8 = Some("C.UTF-8");
+        assert_eq!(
+            Glyphs::detect(Some("xterm-256color"), None, None, utf8),
+            Glyphs::Unicode
+        );
+        assert_eq!(
+            Glyphs::detect(Some("linux"), None, None, utf8),
+            Glyphs::Console
+        );
+        assert_eq!(
+            Glyphs::detect(Some("xterm"), Some("POSIX"), None, utf8),
+            Glyphs::Ascii
+        );
+    }
+
+    #[test]
+    fn ascii_symbols_are_ascii() {
+        let s = &ASCII;
+        for text in [
+            s.expanded,
+            s.collapsed,
+            s.leaf,
+            s.selected,
+            s.ellipsis,
+            s.breadcrumb,
+            s.bullet,
+            s.more_above,
+            s.more_below,
+            s.dot,
+            s.dash,
+        ] {
+            assert!(text.is_ascii(), "{text:?}");
+        }
+        assert_eq!(
+            s.keys("↑↓ välj 1–9", ["Up", "Down", "Left", "Right"]),
+            "UpDown välj 1-9"
+        );
+    }
+}

@@ -1,0 +1,461 @@
+//! The view: `impl Widget for &App`, in small `render_*` pieces. Nothing here changes state.
+
+use std::ops::Range;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+use crate::app::{App, Focus, LineKind};
+use crate::layout::Areas;
+use crate::search::Folded;
+use crate::text::{self, truncate, width};
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let areas = self.areas();
+        let area = area.intersection(Rect::new(0, 0, self.width, self.height));
+        if area.is_empty() {
+            return;
+        }
+        if areas.too_small {
+            render_too_small(self, area, buf);
+            return;
+        }
+        render_title(self, areas.title, buf);
+        if !areas.tree.is_empty() {
+            render_tree(self, &areas, buf);
+        }
+        if !areas.detail.is_empty() {
+            render_detail(self, &areas, buf);
+        }
+        render_hints(self, &areas, buf);
+        if self.help {
+            render_help(self, area, buf);
+        }
+    }
+}
+
+/// Where the terminal cursor belongs: on the focused item in screen-reader mode, at the end of
+/// the query while searching, else nowhere (hidden).
+pub fn cursor(app: &App) -> Option<Position> {
+    let areas = app.areas();
+    if areas.too_small || app.help {
+        return None;
+    }
+    if app.search.editing {
+        let prompt = app.strings().search_prompt;
+        let x = width(prompt) + width(&app.search.query);
+        let x = u16::try_from(x)
+            .unwrap_or(u16::MAX)
+            .min(areas.hints.width.saturating_sub(1));
+        return Some(Position::new(x, areas.hints.y));
+    }
+    if !app.config.screen_reader {
+        return None;
+    }
+    match app.focus {
+        Focus::Tree => {
+            let rows = app.rows();
+            let at = rows.iter().position(|&n| n == app.selected)?;
+            let y = at.checked_sub(app.tree_offset)?;
+            let inner = areas.tree_inner;
+            let depth = app.outline.nodes[app.selected].depth;
+            let x = inner.x as usize + 4 + 2 * depth;
+            Some(Position::new(
+                u16::try_from(x)
+                    .unwrap_or(u16::MAX)
+                    .min(inner.right().saturating_sub(1)),
+                inner.y + u16::try_from(y).ok()?,
+            ))
+        }
+        Focus::Detail => Some(Position::new(areas.detail_inner.x, areas.detail_inner.y)),
+    }
+}
+
+fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
+    let message = app.strings().too_small;
+    let lines = text::wrap(message, usize::from(area.width));
+    for (i, range) in lines.iter().take(usize::from(area.height)).enumerate() {
+        let y = area.y + i as u16;
+        buf.set_stringn(
+            area.x,
+            y,
+            &message[range.clone()],
+            usize::from(area.width),
+            Style::new(),
+        );
+    }
+}
+
+fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = app.theme();
+    buf.set_style(area, theme.title());
+    let title = format!(
+        " {}{}{}",
+        app.outline.organisation,
+        app.symbols().dot,
+        app.outline.title
+    );
+    let shown = truncate(&title, usize::from(area.width), app.symbols().ellipsis);
+    buf.set_stringn(
+        area.x,
+        area.y,
+        shown,
+        usize::from(area.width),
+        theme.title(),
+    );
+}
+
+/// Draws a pane's frame (unless in screen-reader mode, which has none).
+fn pane_block<'a>(app: &App, title: &'a str, focused: bool) -> Block<'a> {
+    let theme = app.theme();
+    let symbols = app.symbols();
+    let set = if focused {
+        symbols.focus_border
+    } else {
+        symbols.border
+    };
+    Block::new()
+        .borders(Borders::ALL)
+        .border_set(set)
+        .border_style(theme.border(focused))
+        .title(Span::styled(
+            format!(" {title} "),
+            theme.pane_title(focused),
+        ))
+}
+
+fn render_tree(app: &App, areas: &Areas, buf: &mut Buffer) {
+    let theme = app.theme();
+    let symbols = app.symbols();
+    let focused = app.focus == Focus::Tree;
+    if !app.config.screen_reader {
+        pane_block(app, app.strings().tree_title, focused).render(areas.tree, buf);
+    }
+    let inner = areas.tree_inner;
+    let rows = app.rows();
+    let highlight = app.search.filtering();
+    for (i, &node) in rows
+        .iter()
+        .skip(app.tree_offset)
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
+        let y = inner.y + i as u16;
+        let n = &app.outline.nodes[node];
+        let selected = node == app.selected;
+        let marker = if n.children.is_empty() {
+            symbols.leaf
+        } else if app.expanded[node] {
+            symbols.expanded
+        } else {
+            symbols.collapsed
+        };
+        let pointer = if selected { symbols.selected } else { "  " };
+        let indent = "  ".repeat(n.depth);
+        let used = width(pointer) + indent.len() + width(marker);
+        let room = usize::from(inner.width).saturating_sub(used);
+        let label = truncate(&n.title, room, symbols.ellipsis);
+        let mut spans = vec![
+            Span::raw(pointer),
+            Span::raw(indent),
+            Span::styled(marker, theme.marker()),
+        ];
+        let ranges = if highlight {
+            Folded::new(&label).matches(&app.search.words)
+        } else {
+            Vec::new()
+        };
+        spans.extend(styled(
+            &label,
+            0..label.len(),
+            &ranges,
+            theme.node(n.depth),
+            theme.highlight(),
+        ));
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        Line::from(spans).render(row, buf);
+        if selected {
+            buf.set_style(row, theme.selected());
+        }
+    }
+}
+
+/// Splits `text[range]` into spans, the parts inside `marks` in `mark` style.
+fn styled<'a>(
+    text: &'a str,
+    range: Range<usize>,
+    marks: &[Range<usize>],
+    base: Style,
+    mark: Style,
+) -> Vec<Span<'a>> {
+    let mut spans = Vec::new();
+    let mut at = range.start;
+    for m in marks {
+        let start = m.start.max(range.start);
+        let end = m.end.min(range.end);
+        if start >= end {
+            continue;
+        }
+        if start > at {
+            spans.push(Span::styled(&text[at..start], base));
+        }
+        spans.push(Span::styled(&text[start..end], mark));
+        at = end;
+    }
+    if at < range.end {
+        spans.push(Span::styled(&text[at..range.end], base));
+    }
+    spans
+}
+
+fn render_detail(app: &App, areas: &Areas, buf: &mut Buffer) {
+    let theme = app.theme();
+    let focused = app.focus == Focus::Detail;
+    let inner = areas.detail_inner;
+    let lines = app.detail_lines();
+    let highlight = app.search.filtering();
+    let mut y = 0usize;
+    let first = app.detail_scroll;
+    let height = usize::from(inner.height);
+    let mut total = 0usize;
+    for line in &lines {
+        let style = match line.kind {
+            LineKind::Breadcrumb => theme.breadcrumb(),
+            LineKind::Title => theme.heading(),
+            LineKind::Heading => theme.subheading(),
+            _ => Style::new(),
+        };
+        let marks = if highlight && line.kind != LineKind::Breadcrumb {
+            Folded::new(&line.text).matches(&app.search.words)
+        } else {
+            Vec::new()
+        };
+        let wrapped = text::wrap(&line.text, usize::from(inner.width));
+        total += wrapped.len();
+        for range in wrapped {
+            if y >= first && y < first + height {
+                let row = Rect::new(inner.x, inner.y + (y - first) as u16, inner.width, 1);
+                Line::from(styled(&line.text, range, &marks, style, theme.highlight()))
+                    .render(row, buf);
+            }
+            y += 1;
+        }
+    }
+    if app.config.screen_reader {
+        return;
+    }
+    let mut block = pane_block(app, app.strings().detail_title, focused);
+    if total > height {
+        block = block
+            .title_bottom(scroll_indicator(app, first, height, total).alignment(Alignment::Right));
+    }
+    block.render(areas.detail, buf);
+}
+
+/// "▲ rad 3–20 av 31 ▼", with each arrow only when there is more that way.
+fn scroll_indicator(app: &App, first: usize, height: usize, total: usize) -> Line<'static> {
+    let symbols = app.symbols();
+    let style = app.theme().scroll();
+    let last = (first + height).min(total);
+    let up = if first > 0 { symbols.more_above } else { " " };
+    let down = if last < total {
+        symbols.more_below
+    } else {
+        " "
+    };
+    let label = app.strings().lines_of(first + 1, last, total);
+    let label = text::truncate(&label, 40, symbols.ellipsis).into_owned();
+    Line::from(vec![
+        Span::styled(format!(" {up} "), style),
+        Span::styled(symbols.keys(&label, app.strings().arrows_ascii), style),
+        Span::styled(format!(" {down} "), style),
+    ])
+}
+
+/// One key and what it does, for the hint bar.
+type Hint = (String, &'static str);
+
+fn hints(app: &App) -> Vec<Hint> {
+    let s = app.strings();
+    let key = |k: &str| app.symbols().keys(k, s.arrows_ascii);
+    if app.search.editing {
+        return vec![
+            (key("Enter"), s.hint_search_done),
+            (key("Esc"), s.hint_search_cancel),
+        ];
+    }
+    if app.config.kiosk {
+        let mut hints = vec![
+            (key("↑↓"), s.kiosk_hint_move),
+            (key("→"), s.kiosk_hint_open),
+            (key("Enter"), s.kiosk_hint_read),
+        ];
+        if app.search.active() {
+            hints.push((key("n/N"), s.hint_next_match));
+            hints.push((key("Esc"), s.hint_show_all));
+        } else {
+            hints.push((key("/"), s.kiosk_hint_search));
+        }
+        hints.push((key("?"), s.kiosk_hint_help));
+        return hints;
+    }
+    let mut hints = Vec::new();
+    if app.search.active() {
+        hints.push((key("n/N"), s.hint_next_match));
+        hints.push((key("Esc"), s.hint_show_all));
+    }
+    if app.focus == Focus::Detail {
+        hints.push((key("↑↓"), s.hint_scroll));
+        if !app.search.active() {
+            hints.push((key("Esc"), s.hint_back));
+        }
+    } else {
+        hints.push((key("↑↓"), s.hint_move));
+        if app.config.screen_reader {
+            hints.push((key("Enter"), s.hint_open));
+        } else {
+            hints.push((key("←→"), s.hint_fold));
+        }
+    }
+    if !app.config.screen_reader {
+        hints.push((key("Tab"), s.hint_focus));
+    }
+    if !app.search.active() {
+        hints.push((key("/"), s.hint_search));
+    }
+    hints.push((key("?"), s.hint_help));
+    hints.push((key("q"), s.hint_quit));
+    hints
+}
+
+fn render_hints(app: &App, areas: &Areas, buf: &mut Buffer) {
+    let theme = app.theme();
+    let area = areas.hints;
+    buf.set_style(area, theme.hints());
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0usize;
+    let room = usize::from(area.width);
+    let mut push = |spans: &mut Vec<Span<'_>>, text: String, style: Style| -> bool {
+        let w = width(&text);
+        if used + w > room {
+            return false;
+        }
+        used += w;
+        spans.push(Span::styled(text, style));
+        true
+    };
+    let s = app.strings();
+    if app.search.editing {
+        push(&mut spans, s.search_prompt.to_string(), theme.status());
+        let query = truncate(
+            &app.search.query,
+            room.saturating_sub(width(s.search_prompt) + 1),
+            "",
+        )
+        .into_owned();
+        push(&mut spans, query, Style::new());
+        push(&mut spans, "   ".into(), Style::new());
+    }
+    if app.search.active() && !app.search.query.is_empty() {
+        let count = s.matches(app.search.matches.len());
+        push(&mut spans, format!("{count}   "), theme.status());
+    }
+    if let Some(status) = app.status {
+        push(&mut spans, format!("{status}   "), theme.status());
+    }
+    for (i, (key, what)) in hints(app).into_iter().enumerate() {
+        let gap = if i == 0 { "" } else { "  " };
+        if !push(&mut spans, format!("{gap}{key}"), theme.key()) {
+            break;
+        }
+        if !push(&mut spans, format!(" {what}"), theme.hints()) {
+            spans.pop();
+            break;
+        }
+    }
+    Line::from(spans).render(area, buf);
+}
+
+fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
+    let s = app.strings();
+    let theme = app.theme();
+    let symbols = app.symbols();
+    let keys = if app.config.kiosk {
+        s.kiosk_help_keys
+    } else {
+        s.help_keys
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    let box_width = area.width.saturating_sub(4).min(72);
+    let inner_width = usize::from(box_width.saturating_sub(4));
+    if app.config.kiosk {
+        for range in text::wrap(s.kiosk_help_intro, inner_width) {
+            lines.push(Line::raw(&s.kiosk_help_intro[range]));
+        }
+        lines.push(Line::raw(""));
+    }
+    let key_width = keys
+        .iter()
+        .map(|(k, _)| width(&symbols.keys(k, s.arrows_ascii)))
+        .max()
+        .unwrap_or(0)
+        + 2;
+    for (key, what) in keys {
+        let key = symbols.keys(key, s.arrows_ascii);
+        let pad = " ".repeat(key_width.saturating_sub(width(&key)));
+        let what = symbols.keys(what, s.arrows_ascii);
+        let what = truncate(
+            &what,
+            inner_width.saturating_sub(key_width),
+            symbols.ellipsis,
+        )
+        .into_owned();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{key}{pad}"), theme.key()),
+            Span::raw(what),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        symbols.keys(s.help_close, s.arrows_ascii),
+        theme.status(),
+    ));
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let popup = Rect::new(
+        area.x + (area.width.saturating_sub(box_width)) / 2,
+        area.y + (area.height.saturating_sub(height)) / 2,
+        box_width,
+        height,
+    );
+    if popup.width < 4 || popup.height < 3 {
+        return;
+    }
+    Clear.render(popup, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_set(symbols.focus_border)
+        .border_style(theme.help_border())
+        .title(Span::styled(
+            format!(" {} ", s.help_title),
+            theme.help_border(),
+        ));
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    for (i, line) in lines
+        .into_iter()
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
+        line.render(Rect::new(inner.x, inner.y + i as u16, inner.width, 1), buf);
+    }
+}
