@@ -3,7 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+use ratatui::layout::Rect;
+
 use crate::content::{Block, Kind, Outline};
+use crate::help::{self, HelpLine};
 use crate::i18n::{Lang, Strings};
 use crate::layout::{self, Areas, Panes};
 use crate::search::{self, Index};
@@ -152,6 +155,8 @@ pub struct App {
     pub selected: usize,
     pub focus: Focus,
     pub help: bool,
+    /// First help line shown.
+    pub help_scroll: usize,
     pub search: Search,
     /// First tree row shown.
     pub tree_offset: usize,
@@ -185,6 +190,7 @@ impl App {
             selected: 0,
             focus: Focus::Tree,
             help: false,
+            help_scroll: 0,
             search: Search::default(),
             tree_offset: 0,
             detail_scroll: 0,
@@ -379,8 +385,15 @@ impl App {
             return match action {
                 Action::Help | Action::Back | Action::Click { .. } => {
                     self.help = false;
+                    self.help_scroll = 0;
                     true
                 }
+                Action::Up | Action::WheelUp { .. } => self.scroll_help(-1),
+                Action::Down | Action::WheelDown { .. } => self.scroll_help(1),
+                Action::PageUp => self.scroll_help(-(help::visible(self.screen()) as isize)),
+                Action::PageDown => self.scroll_help(help::visible(self.screen()) as isize),
+                Action::First => self.scroll_help(isize::MIN / 2),
+                Action::Last => self.scroll_help(isize::MAX / 2),
                 Action::Quit => self.set_quit(),
                 Action::Resize { width, height } => self.resize(width, height),
                 Action::Tick => self.tick(now),
@@ -428,6 +441,34 @@ impl App {
             Action::Touch => false,
             Action::Tick => self.tick(now),
         }
+    }
+
+    /// The whole screen.
+    pub fn screen(&self) -> Rect {
+        Rect::new(0, 0, self.width, self.height)
+    }
+
+    /// The help's lines at the current size.
+    pub fn help_lines(&self) -> Vec<HelpLine> {
+        let width = help::text_width(self.screen());
+        help::lines(self.strings(), self.symbols(), self.config.kiosk, width)
+    }
+
+    /// The furthest the help can scroll.
+    pub fn max_help_scroll(&self) -> usize {
+        self.help_lines()
+            .len()
+            .saturating_sub(help::visible(self.screen()))
+    }
+
+    fn scroll_help(&mut self, delta: isize) -> bool {
+        let to = self
+            .help_scroll
+            .saturating_add_signed(delta)
+            .min(self.max_help_scroll());
+        let changed = to != self.help_scroll;
+        self.help_scroll = to;
+        changed
     }
 
     fn set_quit(&mut self) -> bool {
@@ -806,6 +847,7 @@ impl App {
     /// Back to exactly the start screen.
     fn reset(&mut self) {
         self.help = false;
+        self.help_scroll = 0;
         self.search = Search::default();
         self.expanded.iter_mut().for_each(|e| *e = true);
         self.selected = 0;
@@ -841,6 +883,9 @@ impl App {
         }
         self.tree_offset = self.tree_offset.min(rows.len().saturating_sub(height));
         self.detail_scroll = self.detail_scroll.min(self.max_detail_scroll());
+        if self.help {
+            self.help_scroll = self.help_scroll.min(self.max_help_scroll());
+        }
     }
 
     /// The kind of the selected node.

@@ -71,11 +71,11 @@ impl Areas {
                 areas.detail_inner = padded(inner(areas.detail));
             }
             Panes::Both => {
-                // Stacked: the tree takes what it needs, up to two fifths of the body.
+                // Stacked: the tree takes what it needs, up to half of the body.
                 let wanted = u16::try_from(tree_rows)
                     .unwrap_or(u16::MAX)
                     .saturating_add(2);
-                let most = (body.height * 2 / 5).max(3);
+                let most = (body.height / 2).max(3);
                 let tree_height = wanted.min(most);
                 areas.tree = Rect::new(0, 1, width, tree_height);
                 areas.detail = Rect::new(0, 1 + tree_height, width, body.height - tree_height);

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod content;
 pub mod export;
+pub mod help;
 pub mod i18n;
 pub mod keymap;
 pub mod layout;

@@ -81,15 +81,27 @@ impl Symbols {
     pub fn keys(&self, text: &str, ascii_words: [&'static str; 4]) -> String {
         let arrows = self.arrows.unwrap_or(ascii_words);
         let mut out = String::with_capacity(text.len());
+        let mut after_arrow = false;
         for c in text.chars() {
-            match c {
-                '↑' => out.push_str(arrows[0]),
-                '↓' => out.push_str(arrows[1]),
-                '←' => out.push_str(arrows[2]),
-                '→' => out.push_str(arrows[3]),
-                '–' => out.push_str(self.dash),
-                c => out.push(c),
+            let arrow = match c {
+                '↑' => Some(arrows[0]),
+                '↓' => Some(arrows[1]),
+                '←' => Some(arrows[2]),
+                '→' => Some(arrows[3]),
+                _ => None,
+            };
+            match arrow {
+                Some(a) => {
+                    // Words need a separator where arrows stand side by side: "Up/Down".
+                    if after_arrow && self.arrows.is_none() {
+                        out.push('/');
+                    }
+                    out.push_str(a);
+                }
+                None if c == '–' => out.push_str(self.dash),
+                None => out.push(c),
             }
+            after_arrow = arrow.is_some();
         }
         out
     }
@@ -331,7 +343,7 @@ mod tests {
         }
         assert_eq!(
             s.keys("↑↓ välj 1–9", ["Up", "Down", "Left", "Right"]),
-            "UpDown välj 1-9"
+            "Up/Down välj 1-9"
         );
     }
 }

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use crate::app::{App, Focus, LineKind};
+use crate::help;
 use crate::layout::Areas;
 use crate::search::Folded;
 use crate::text::{self, truncate, width};
@@ -276,60 +277,64 @@ fn scroll_indicator(app: &App, first: usize, height: usize, total: usize) -> Lin
     ])
 }
 
-/// One key and what it does, for the hint bar.
-type Hint = (String, &'static str);
+/// One key, what it does, and how much it matters when the bar is too narrow for all.
+type Hint = (String, &'static str, u8);
 
 fn hints(app: &App) -> Vec<Hint> {
     let s = app.strings();
     let key = |k: &str| app.symbols().keys(k, s.arrows_ascii);
+    if app.help {
+        return vec![(key("↑↓"), s.hint_scroll, 7), (key("Esc"), s.hint_close, 9)];
+    }
     if app.search.editing {
         return vec![
-            (key("Enter"), s.hint_search_done),
-            (key("Esc"), s.hint_search_cancel),
+            (key("Enter"), s.hint_search_done, 9),
+            (key("Esc"), s.hint_search_cancel, 9),
         ];
-    }
-    if app.config.kiosk {
-        let mut hints = vec![
-            (key("↑↓"), s.kiosk_hint_move),
-            (key("→"), s.kiosk_hint_open),
-            (key("Enter"), s.kiosk_hint_read),
-        ];
-        if app.search.active() {
-            hints.push((key("n/N"), s.hint_next_match));
-            hints.push((key("Esc"), s.hint_show_all));
-        } else {
-            hints.push((key("/"), s.kiosk_hint_search));
-        }
-        hints.push((key("?"), s.kiosk_hint_help));
-        return hints;
     }
     let mut hints = Vec::new();
     if app.search.active() {
-        hints.push((key("n/N"), s.hint_next_match));
-        hints.push((key("Esc"), s.hint_show_all));
+        hints.push((key("n/N"), s.hint_next_match, 6));
+        hints.push((key("Esc"), s.hint_show_all, 7));
+    }
+    if app.config.kiosk {
+        hints.push((key("↑↓"), s.kiosk_hint_move, 8));
+        hints.push((key("→"), s.kiosk_hint_open, 5));
+        hints.push((key("Enter"), s.kiosk_hint_read, 6));
+        if !app.search.active() {
+            hints.push((key("/"), s.kiosk_hint_search, 7));
+        }
+        hints.push((key("?"), s.kiosk_hint_help, 9));
+        return hints;
     }
     if app.focus == Focus::Detail {
-        hints.push((key("↑↓"), s.hint_scroll));
+        hints.push((key("↑↓"), s.hint_scroll, 7));
         if !app.search.active() {
-            hints.push((key("Esc"), s.hint_back));
+            hints.push((key("Esc"), s.hint_back, 6));
         }
     } else {
-        hints.push((key("↑↓"), s.hint_move));
+        hints.push((key("↑↓"), s.hint_move, 7));
         if app.config.screen_reader {
-            hints.push((key("Enter"), s.hint_open));
+            hints.push((key("Enter"), s.hint_open, 6));
         } else {
-            hints.push((key("←→"), s.hint_fold));
+            hints.push((key("←→"), s.hint_fold, 4));
         }
     }
     if !app.config.screen_reader {
-        hints.push((key("Tab"), s.hint_focus));
+        hints.push((key("Tab"), s.hint_focus, 3));
     }
     if !app.search.active() {
-        hints.push((key("/"), s.hint_search));
+        hints.push((key("/"), s.hint_search, 5));
     }
-    hints.push((key("?"), s.hint_help));
-    hints.push((key("q"), s.hint_quit));
+    hints.push((key("?"), s.hint_help, 9));
+    hints.push((key("q"), s.hint_quit, 8));
     hints
+}
+
+/// The columns a row of hints takes, two spaces between them.
+fn hints_width(hints: &[Hint]) -> usize {
+    let words: usize = hints.iter().map(|(k, w, _)| width(k) + 1 + width(w)).sum();
+    words + 2 * hints.len().saturating_sub(1)
 }
 
 fn render_hints(app: &App, areas: &Areas, buf: &mut Buffer) {
@@ -339,40 +344,59 @@ fn render_hints(app: &App, areas: &Areas, buf: &mut Buffer) {
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0usize;
     let room = usize::from(area.width);
-    let mut push = |spans: &mut Vec<Span<'_>>, text: String, style: Style| -> bool {
+    let push = |spans: &mut Vec<Span<'_>>, used: &mut usize, text: String, style: Style| -> bool {
         let w = width(&text);
-        if used + w > room {
+        if *used + w > room {
             return false;
         }
-        used += w;
+        *used += w;
         spans.push(Span::styled(text, style));
         true
     };
     let s = app.strings();
     if app.search.editing {
-        push(&mut spans, s.search_prompt.to_string(), theme.status());
+        push(
+            &mut spans,
+            &mut used,
+            s.search_prompt.to_string(),
+            theme.status(),
+        );
         let query = truncate(
             &app.search.query,
             room.saturating_sub(width(s.search_prompt) + 1),
             "",
         )
         .into_owned();
-        push(&mut spans, query, Style::new());
-        push(&mut spans, "   ".into(), Style::new());
+        push(&mut spans, &mut used, query, Style::new());
+        push(&mut spans, &mut used, "   ".into(), Style::new());
     }
     if app.search.active() && !app.search.query.is_empty() {
         let count = s.matches(app.search.matches.len());
-        push(&mut spans, format!("{count}   "), theme.status());
+        push(&mut spans, &mut used, format!("{count}   "), theme.status());
     }
     if let Some(status) = app.status {
-        push(&mut spans, format!("{status}   "), theme.status());
+        push(
+            &mut spans,
+            &mut used,
+            format!("{status}   "),
+            theme.status(),
+        );
     }
-    for (i, (key, what)) in hints(app).into_iter().enumerate() {
+    let mut hints = hints(app);
+    while !hints.is_empty() && used + hints_width(&hints) > room {
+        // Drop the least important hint; `?` (the help, which lists every key) stays longest.
+        let least = (0..hints.len())
+            .rev()
+            .min_by_key(|&i| hints[i].2)
+            .unwrap_or(0);
+        hints.remove(least);
+    }
+    for (i, (key, what, _)) in hints.into_iter().enumerate() {
         let gap = if i == 0 { "" } else { "  " };
-        if !push(&mut spans, format!("{gap}{key}"), theme.key()) {
+        if !push(&mut spans, &mut used, format!("{gap}{key}"), theme.key()) {
             break;
         }
-        if !push(&mut spans, format!(" {what}"), theme.hints()) {
+        if !push(&mut spans, &mut used, format!(" {what}"), theme.hints()) {
             spans.pop();
             break;
         }
@@ -384,58 +408,15 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
     let s = app.strings();
     let theme = app.theme();
     let symbols = app.symbols();
-    let keys = if app.config.kiosk {
-        s.kiosk_help_keys
-    } else {
-        s.help_keys
-    };
-    let mut lines: Vec<Line> = Vec::new();
-    let box_width = area.width.saturating_sub(4).min(72);
-    let inner_width = usize::from(box_width.saturating_sub(4));
-    if app.config.kiosk {
-        for range in text::wrap(s.kiosk_help_intro, inner_width) {
-            lines.push(Line::raw(&s.kiosk_help_intro[range]));
-        }
-        lines.push(Line::raw(""));
-    }
-    let key_width = keys
-        .iter()
-        .map(|(k, _)| width(&symbols.keys(k, s.arrows_ascii)))
-        .max()
-        .unwrap_or(0)
-        + 2;
-    for (key, what) in keys {
-        let key = symbols.keys(key, s.arrows_ascii);
-        let pad = " ".repeat(key_width.saturating_sub(width(&key)));
-        let what = symbols.keys(what, s.arrows_ascii);
-        let what = truncate(
-            &what,
-            inner_width.saturating_sub(key_width),
-            symbols.ellipsis,
-        )
-        .into_owned();
-        lines.push(Line::from(vec![
-            Span::styled(format!("{key}{pad}"), theme.key()),
-            Span::raw(what),
-        ]));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        symbols.keys(s.help_close, s.arrows_ascii),
-        theme.status(),
-    ));
-    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let popup = Rect::new(
-        area.x + (area.width.saturating_sub(box_width)) / 2,
-        area.y + (area.height.saturating_sub(height)) / 2,
-        box_width,
-        height,
-    );
-    if popup.width < 4 || popup.height < 3 {
+    let lines = app.help_lines();
+    let popup = help::area(app.screen(), lines.len()).intersection(area);
+    if popup.width < 6 || popup.height < 3 {
         return;
     }
+    let shown = help::visible(app.screen());
+    let first = app.help_scroll.min(lines.len().saturating_sub(shown));
     Clear.render(popup, buf);
-    let block = Block::new()
+    let mut block = Block::new()
         .borders(Borders::ALL)
         .border_set(symbols.focus_border)
         .border_style(theme.help_border())
@@ -443,6 +424,17 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
             format!(" {} ", s.help_title),
             theme.help_border(),
         ));
+    if lines.len() > shown {
+        let up = if first > 0 { symbols.more_above } else { " " };
+        let down = if first + shown < lines.len() {
+            symbols.more_below
+        } else {
+            " "
+        };
+        block = block.title_bottom(
+            Line::styled(format!(" {up}{down} "), theme.scroll()).alignment(Alignment::Right),
+        );
+    }
     let inner = block.inner(popup);
     block.render(popup, buf);
     let inner = Rect::new(
@@ -453,9 +445,19 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
     );
     for (i, line) in lines
         .into_iter()
+        .skip(first)
         .take(usize::from(inner.height))
         .enumerate()
     {
-        line.render(Rect::new(inner.x, inner.y + i as u16, inner.width, 1), buf);
+        let style = if line.footer {
+            theme.status()
+        } else {
+            Style::new()
+        };
+        Line::from(vec![
+            Span::styled(line.key, theme.key()),
+            Span::styled(line.text, style),
+        ])
+        .render(Rect::new(inner.x, inner.y + i as u16, inner.width, 1), buf);
     }
 }
