@@ -12,6 +12,8 @@ pub mod i18n;
 pub mod keymap;
 pub mod layout;
 pub mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod terminal;
 pub mod text;
 pub mod theme;

@@ -16,6 +16,9 @@ use malbild::theme::Glyphs;
 const BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
+    if std::env::args_os().nth(1).is_some_and(|a| a == "serve") {
+        return serve(std::env::args_os().skip(2).collect());
+    }
     let options = match cli::parse(std::env::args_os().skip(1)) {
         Ok(o) => o,
         Err((e, lang)) => {
@@ -146,4 +149,15 @@ fn print(text: &str) -> ExitCode {
 fn fail(message: &str) -> ExitCode {
     let _ = writeln!(io::stderr(), "{message}");
     ExitCode::from(BAD_INPUT)
+}
+
+/// `malbild serve`: the goals over SSH, in builds with the `serve` feature.
+#[cfg(feature = "serve")]
+fn serve(args: Vec<std::ffi::OsString>) -> ExitCode {
+    malbild::serve::main(args)
+}
+
+#[cfg(not(feature = "serve"))]
+fn serve(_args: Vec<std::ffi::OsString>) -> ExitCode {
+    fail("malbild: this build has no SSH server; build with: cargo build --features serve")
 }
