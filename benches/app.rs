@@ -1,0 +1,134 @@
+//! What a keystroke costs: parsing the document, rendering a frame, a navigation step, a search
+//! keystroke. Run with `cargo bench`.
+
+use std::time::Instant;
+
+use divan::{Bencher, black_box};
+use malbild::app::{Action, App, Config};
+use malbild::content::{self, Outline};
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+fn main() {
+    divan::main();
+}
+
+fn app(width: u16, height: u16) -> App {
+    let now = Instant::now();
+    let mut app = App::new(Outline::bundled(), Config::default(), now);
+    app.update(Action::Resize { width, height }, now);
+    app
+}
+
+fn terminal(width: u16, height: u16) -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(width, height)).expect("test backend")
+}
+
+/// Parse, validate and clean the bundled document.
+#[divan::bench]
+fn parse_and_validate() -> Outline {
+    content::load(content::BUNDLED_NAME, black_box(content::BUNDLED)).expect("valid")
+}
+
+/// Render one whole frame of the app into a cleared buffer: the view's own cost.
+#[divan::bench(args = [(80, 24), (200, 60)])]
+fn render_frame(bencher: Bencher, (width, height): (u16, u16)) {
+    let app = app(width, height);
+    let area = Rect::new(0, 0, width, height);
+    let mut buffer = Buffer::empty(area);
+    bencher.bench_local(|| {
+        buffer.reset();
+        (&app).render(area, &mut buffer);
+    });
+}
+
+/// A whole frame as the terminal gets it: render, diff against the previous frame, and the
+/// escape sequences written (into memory). Alternates two screens so every frame has changes.
+#[divan::bench(args = [(80, 24), (200, 60)])]
+fn frame_to_terminal_bytes(bencher: Bencher, (width, height): (u16, u16)) {
+    let now = Instant::now();
+    let mut app = app(width, height);
+    let backend = CrosstermBackend::new(Sink);
+    let mut term = Terminal::with_options(
+        backend,
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+        },
+    )
+    .expect("terminal");
+    let mut down = true;
+    bencher.bench_local(|| {
+        if !app.update(if down { Action::Last } else { Action::First }, now) {
+            down = !down;
+        }
+        term.draw(|f| f.render_widget(&app, f.area())).expect("draw");
+    });
+}
+
+/// A terminal that takes every byte and keeps none.
+struct Sink;
+
+impl std::io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Ok(black_box(buf).len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One arrow key: update, then render the changed frame.
+#[divan::bench]
+fn navigation_step(bencher: Bencher) {
+    let mut app = app(80, 24);
+    let mut term = terminal(80, 24);
+    let now = Instant::now();
+    let mut down = true;
+    bencher.bench_local(|| {
+        if !app.update(if down { Action::Down } else { Action::Up }, now) {
+            down = !down;
+        }
+        term.draw(|f| f.render_widget(&app, f.area())).expect("draw");
+    });
+}
+
+/// One search keystroke: the query grows by a letter, the tree is filtered, the first match
+/// selected (update only; rendering is measured above).
+#[divan::bench]
+fn search_keystroke(bencher: Bencher) {
+    let now = Instant::now();
+    bencher
+        .with_inputs(|| {
+            let mut app = app(80, 24);
+            app.update(Action::SearchOpen, now);
+            app.update(Action::SearchInput("kommu".into()), now);
+            app
+        })
+        .bench_local_values(|mut app| {
+            app.update(Action::SearchInput("n".into()), now);
+            app
+        });
+}
+
+/// One search keystroke with its frame: what a user waits for.
+#[divan::bench]
+fn search_keystroke_and_render(bencher: Bencher) {
+    let now = Instant::now();
+    let mut term = terminal(80, 24);
+    bencher
+        .with_inputs(|| {
+            let mut app = app(80, 24);
+            app.update(Action::SearchOpen, now);
+            app.update(Action::SearchInput("giftutsl".into()), now);
+            app
+        })
+        .bench_local_values(|mut app| {
+            app.update(Action::SearchInput("a".into()), now);
+            term.draw(|f| f.render_widget(&app, f.area())).expect("draw");
+            app
+        });
+}
