@@ -1,0 +1,761 @@
+//! Whole screens drawn into a `TestBackend`: named snapshots of what people see, and style
+//! assertions where meaning is carried by more than text (selection, focus, search matches,
+//! colour).
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use malbild::app::{Action, App, Config, Focus, LineKind};
+use malbild::content::{self, Outline};
+use malbild::i18n::Lang;
+use malbild::layout::Areas;
+use malbild::text;
+use malbild::theme::Glyphs;
+use malbild::ui;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
+
+/// The configuration `malbild` starts with when given no options (colour on).
+fn normal() -> Config {
+    Config {
+        colour: true,
+        mouse: true,
+        ..Config::default()
+    }
+}
+
+fn kiosk() -> Config {
+    Config {
+        kiosk: true,
+        ..normal()
+    }
+}
+
+fn screen_reader() -> Config {
+    Config {
+        screen_reader: true,
+        ..normal()
+    }
+}
+
+/// An app of `outline` at `width`×`height` after `actions`.
+fn app_of(outline: Outline, config: Config, width: u16, height: u16, actions: &[Action]) -> App {
+    let now = Instant::now();
+    let mut app = App::new(outline, config, now);
+    app.update(Action::Resize { width, height }, now);
+    for a in actions {
+        app.update(a.clone(), now);
+    }
+    app
+}
+
+/// An app of the bundled document.
+fn app(config: Config, width: u16, height: u16, actions: &[Action]) -> App {
+    app_of(Outline::bundled(), config, width, height, actions)
+}
+
+/// The screen as the run loop draws it.
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    terminal
+        .draw(|f| {
+            f.render_widget(app, f.area());
+            if let Some(p) = ui::cursor(app) {
+                f.set_cursor_position(p);
+            }
+        })
+        .unwrap();
+    terminal
+}
+
+fn buffer(app: &App) -> Buffer {
+    draw(app).backend().buffer().clone()
+}
+
+/// The screen's text, one quoted line per row, and where the cursor is shown.
+fn screen(app: &App) -> String {
+    let terminal = draw(app);
+    let cursor = match ui::cursor(app) {
+        Some(p) => format!("cursor: ({}, {})", p.x, p.y),
+        None => "cursor: hidden".to_string(),
+    };
+    format!("{}{cursor}\n", terminal.backend())
+}
+
+fn search(query: &str) -> Vec<Action> {
+    let mut actions = vec![Action::SearchOpen];
+    // Typed one key at a time, as keymap delivers it.
+    actions.extend(query.chars().map(|c| Action::SearchInput(c.to_string())));
+    actions
+}
+
+fn with(mut actions: Vec<Action>, more: &[Action]) -> Vec<Action> {
+    actions.extend_from_slice(more);
+    actions
+}
+
+/// The text of row `y`, cell by cell, leaving out the cells a wide symbol covers.
+fn row_text(buf: &Buffer, y: u16) -> String {
+    visible_cells(buf, y).into_iter().map(|(_, s)| s).collect()
+}
+
+/// The symbols of row `y` that are drawn, each with its column.
+fn visible_cells(buf: &Buffer, y: u16) -> Vec<(u16, String)> {
+    let mut out = Vec::new();
+    let mut covered_until = 0u16;
+    for x in 0..buf.area.width {
+        if x < covered_until {
+            continue;
+        }
+        let symbol = buf[(x, y)].symbol().to_string();
+        covered_until = x + (symbol.width() as u16).max(1);
+        out.push((x, symbol));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn snapshot_start_80x24() {
+    insta::assert_snapshot!("start_80x24", screen(&app(normal(), 80, 24, &[])));
+}
+
+#[test]
+fn snapshot_goal_selected() {
+    let app = app(normal(), 80, 24, &[Action::Jump(3)]);
+    assert_eq!(app.outline.nodes[app.selected].id, "hog-sysselsattning");
+    insta::assert_snapshot!("goal_selected_80x24", screen(&app));
+}
+
+#[test]
+fn snapshot_help() {
+    insta::assert_snapshot!(
+        "help_80x24",
+        screen(&app(normal(), 80, 24, &[Action::Help]))
+    );
+}
+
+#[test]
+fn snapshot_stacked_40x12() {
+    insta::assert_snapshot!("stacked_40x12", screen(&app(normal(), 40, 12, &[])));
+}
+
+#[test]
+fn snapshot_stacked_40x12_goal() {
+    let app = app(normal(), 40, 12, &[Action::Jump(1)]);
+    insta::assert_snapshot!("stacked_40x12_goal", screen(&app));
+}
+
+#[test]
+fn snapshot_too_small() {
+    for (w, h) in [(20, 5), (19, 10)] {
+        let app = app(normal(), w, h, &[]);
+        let text = screen(&app);
+        assert!(
+            text.contains("Fönstret"),
+            "{w}x{h} shows the too-small message:\n{text}"
+        );
+        insta::assert_snapshot!(format!("too_small_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn snapshot_200x60() {
+    insta::assert_snapshot!("start_200x60", screen(&app(normal(), 200, 60, &[])));
+}
+
+#[test]
+fn snapshot_search_typing() {
+    let app = app(normal(), 80, 24, &search("kommun"));
+    assert!(app.search.editing);
+    let text = screen(&app);
+    assert!(text.contains("Sök: kommun"));
+    insta::assert_snapshot!("search_typing_kommun", text);
+}
+
+#[test]
+fn snapshot_search_done() {
+    let app = app(
+        normal(),
+        80,
+        24,
+        &with(search("kommun"), &[Action::SearchDone]),
+    );
+    assert!(!app.search.editing && app.search.active());
+    insta::assert_snapshot!("search_done_kommun", screen(&app));
+}
+
+#[test]
+fn snapshot_search_no_matches() {
+    let app = app(normal(), 80, 24, &search("xyzzy"));
+    let text = screen(&app);
+    assert!(text.contains("Inga träffar"), "{text}");
+    insta::assert_snapshot!("search_no_matches", text);
+}
+
+#[test]
+fn snapshot_search_escaped() {
+    let app = app(
+        normal(),
+        80,
+        24,
+        &with(search("kommun"), &[Action::SearchDone, Action::Back]),
+    );
+    assert!(!app.search.active());
+    insta::assert_snapshot!("search_after_esc", screen(&app));
+}
+
+#[test]
+fn snapshot_ascii() {
+    let config = Config {
+        glyphs: Glyphs::Ascii,
+        ..normal()
+    };
+    let app = app(config, 80, 24, &[Action::Jump(2)]);
+    let buf = buffer(&app);
+    for y in 0..buf.area.height {
+        let row = row_text(&buf, y);
+        // The content itself is Swedish (å, ä, ö); every symbol the interface adds is ASCII.
+        let foreign: Vec<char> = row
+            .chars()
+            .filter(|c| !c.is_ascii() && !"åäöÅÄÖé".contains(*c))
+            .collect();
+        assert!(foreign.is_empty(), "row {y} has {foreign:?}: {row}");
+    }
+    insta::assert_snapshot!("ascii_80x24", screen(&app));
+}
+
+#[test]
+fn snapshot_english() {
+    let config = Config {
+        lang: Lang::En,
+        ..normal()
+    };
+    let start = app(config.clone(), 80, 24, &[]);
+    let text = screen(&start);
+    assert!(text.contains("Goals") && text.contains("quit"), "{text}");
+    insta::assert_snapshot!("english_start", text);
+    insta::assert_snapshot!(
+        "english_help",
+        screen(&app(config, 80, 24, &[Action::Help]))
+    );
+}
+
+#[test]
+fn snapshot_kiosk() {
+    let start = app(kiosk(), 80, 24, &[]);
+    let text = screen(&start);
+    assert!(
+        !text.contains("avsluta"),
+        "kiosk mode offers no way out:\n{text}"
+    );
+    insta::assert_snapshot!("kiosk_start", text);
+    let help = screen(&app(kiosk(), 80, 24, &[Action::Help]));
+    assert!(!help.contains("avsluta"), "{help}");
+    insta::assert_snapshot!("kiosk_help", help);
+}
+
+#[test]
+fn snapshot_screen_reader_tree() {
+    let app = app(screen_reader(), 80, 24, &[Action::Down, Action::Down]);
+    assert_eq!(app.focus, Focus::Tree);
+    let buf = buffer(&app);
+    let cursor = ui::cursor(&app).expect("the cursor is shown in screen-reader mode");
+    let label = &app.outline.nodes[app.selected].title;
+    let row = row_text(&buf, cursor.y);
+    let from: String = visible_cells(&buf, cursor.y)
+        .into_iter()
+        .skip_while(|(x, _)| *x < cursor.x)
+        .map(|(_, s)| s)
+        .collect();
+    assert!(
+        from.starts_with(label.as_str()),
+        "the cursor at {cursor:?} is on the label {label:?}: {row:?}"
+    );
+    // It is on the selected row: the one with the pointer.
+    assert!(row.contains('▶'), "{row:?}");
+    insta::assert_snapshot!("screen_reader_tree", screen(&app));
+}
+
+#[test]
+fn snapshot_screen_reader_detail() {
+    let app = app(
+        screen_reader(),
+        80,
+        24,
+        &[Action::Down, Action::Down, Action::Toggle],
+    );
+    assert_eq!(app.focus, Focus::Detail);
+    let buf = buffer(&app);
+    let cursor = ui::cursor(&app).expect("the cursor is shown in screen-reader mode");
+    let first = &app.detail_lines()[0].text;
+    let row = row_text(&buf, cursor.y);
+    let from: String = visible_cells(&buf, cursor.y)
+        .into_iter()
+        .skip_while(|(x, _)| *x < cursor.x)
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(cursor.x, 0, "no border in screen-reader mode");
+    assert_eq!(cursor.y, 1, "first line under the title");
+    assert!(
+        from.starts_with(first.as_str()),
+        "the cursor at {cursor:?} is on the first detail line {first:?}: {row:?}"
+    );
+    insta::assert_snapshot!("screen_reader_detail", screen(&app));
+}
+
+#[test]
+fn snapshot_detail_scrolled() {
+    let app = app(
+        normal(),
+        40,
+        12,
+        &[
+            Action::Jump(3),
+            Action::FocusNext,
+            Action::Down,
+            Action::Down,
+        ],
+    );
+    assert_eq!(app.detail_scroll, 2);
+    let buf = buffer(&app);
+    let bottom = row_text(&buf, app.areas().detail.bottom() - 1);
+    assert!(bottom.contains("▲ rad 3–"), "{bottom:?}");
+    assert!(bottom.contains('▼'), "more below: {bottom:?}");
+    insta::assert_snapshot!("detail_scrolled_40x12", screen(&app));
+}
+
+#[test]
+fn snapshot_console_symbols() {
+    let config = Config {
+        glyphs: Glyphs::Console,
+        ..normal()
+    };
+    let app = app(config, 80, 24, &[Action::Jump(1)]);
+    let text = screen(&app);
+    assert!(text.contains('►') && !text.contains('▶') && !text.contains('▾'));
+    insta::assert_snapshot!("console_80x24", text);
+}
+
+fn wide() -> Outline {
+    let source = include_str!("data/wide.ron");
+    content::load("tests/data/wide.ron", source).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every row between the title and the hints keeps each vertical border in its column.
+fn assert_borders_aligned(app: &App) {
+    let buf = buffer(app);
+    let areas = app.areas();
+    let mut columns = vec![areas.tree.right() - 1, areas.detail.right() - 1];
+    columns.dedup();
+    for rect in [areas.tree, areas.detail] {
+        for y in rect.top()..rect.bottom() {
+            let cells = visible_cells(&buf, y);
+            let drawn: usize = cells.iter().map(|(_, s)| s.width().max(1)).sum();
+            assert_eq!(
+                drawn,
+                usize::from(buf.area.width),
+                "row {y} is {drawn} columns wide: {:?}",
+                row_text(&buf, y)
+            );
+            for x in [rect.left(), rect.right() - 1] {
+                let at = cells.iter().find(|(cx, _)| *cx == x);
+                let symbol = at.map(|(_, s)| s.as_str()).unwrap_or("(covered)");
+                assert!(
+                    "│║┌┐└┘╔╗╚╝─═".contains(symbol) && !symbol.is_empty(),
+                    "row {y}, column {x} should be a border but is {symbol:?}: {:?}",
+                    row_text(&buf, y)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn snapshot_wide_text_80x24() {
+    for actions in [
+        vec![],
+        vec![Action::Jump(1)],
+        vec![Action::Jump(2)],
+        vec![Action::FocusNext],
+    ] {
+        let app = app_of(wide(), normal(), 80, 24, &actions);
+        assert_borders_aligned(&app);
+    }
+    let app = app_of(wide(), normal(), 80, 24, &[Action::Jump(1)]);
+    insta::assert_snapshot!("wide_80x24", screen(&app));
+}
+
+#[test]
+fn snapshot_wide_text_40x12() {
+    for actions in [vec![], vec![Action::Jump(1)], vec![Action::Jump(2)]] {
+        let app = app_of(wide(), normal(), 40, 12, &actions);
+        assert_borders_aligned(&app);
+    }
+    let app = app_of(wide(), normal(), 40, 12, &[Action::Jump(1)]);
+    insta::assert_snapshot!("wide_40x12", screen(&app));
+}
+
+#[test]
+fn wide_text_borders_at_many_widths() {
+    for width in (20..=120).step_by(7) {
+        for n in 0..=6 {
+            let app = app_of(wide(), normal(), width, 14, &[Action::Jump(n)]);
+            assert_borders_aligned(&app);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Styles
+// ---------------------------------------------------------------------------------------------
+
+/// The screen row of the selected tree node.
+fn selected_row(app: &App) -> u16 {
+    let at = app.rows().iter().position(|&n| n == app.selected).unwrap();
+    app.areas().tree_inner.y + (at - app.tree_offset) as u16
+}
+
+#[test]
+fn selected_row_is_reversed_on_every_cell_and_only_there() {
+    for (w, h, actions) in [
+        (80, 24, vec![]),
+        (80, 24, vec![Action::Jump(4)]),
+        (40, 12, vec![Action::Jump(6)]),
+        (200, 60, vec![Action::Down, Action::Down]),
+    ] {
+        for colour in [true, false] {
+            let config = Config { colour, ..normal() };
+            let app = app(config, w, h, &actions);
+            let buf = buffer(&app);
+            let inner = app.areas().tree_inner;
+            let y = selected_row(&app);
+            for row in inner.top()..inner.bottom() {
+                for x in inner.left()..inner.right() {
+                    let reversed = buf[(x, row)].modifier.contains(Modifier::REVERSED);
+                    assert_eq!(
+                        reversed,
+                        row == y,
+                        "{w}x{h} {actions:?} colour {colour}: cell ({x}, {row})"
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn assert_double_border(buf: &Buffer, r: Rect, double: bool) {
+    let (tl, tr, bl, br, v) = if double {
+        ("╔", "╗", "╚", "╝", "║")
+    } else {
+        ("┌", "┐", "└", "┘", "│")
+    };
+    assert_eq!(buf[(r.left(), r.top())].symbol(), tl, "{r:?}");
+    assert_eq!(buf[(r.right() - 1, r.top())].symbol(), tr, "{r:?}");
+    assert_eq!(buf[(r.left(), r.bottom() - 1)].symbol(), bl, "{r:?}");
+    assert_eq!(buf[(r.right() - 1, r.bottom() - 1)].symbol(), br, "{r:?}");
+    for y in r.top() + 1..r.bottom() - 1 {
+        assert_eq!(buf[(r.left(), y)].symbol(), v, "{r:?} row {y}");
+        assert_eq!(buf[(r.right() - 1, y)].symbol(), v, "{r:?} row {y}");
+    }
+}
+
+#[test]
+fn focused_pane_has_the_double_border() {
+    for (w, h) in [(80, 24), (40, 12), (120, 40)] {
+        let tree_focused = app(normal(), w, h, &[]);
+        let buf = buffer(&tree_focused);
+        let areas = tree_focused.areas();
+        // Side by side the panes share no cells; stacked, the detail's top edge is its own.
+        assert_double_border(&buf, areas.tree, true);
+        assert_double_border(&buf, areas.detail, false);
+
+        let detail_focused = app(normal(), w, h, &[Action::FocusNext]);
+        let buf = buffer(&detail_focused);
+        assert_double_border(&buf, areas.tree, false);
+        assert_double_border(&buf, areas.detail, true);
+    }
+}
+
+/// Folds one cell's symbol as a reader would match it: lower case, Swedish and French accents
+/// dropped. Written here, apart from `search.rs`, so the two can disagree.
+fn fold_cell(symbol: &str) -> String {
+    symbol
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'å' | 'ä' | 'à' | 'á' | 'â' => 'a',
+            'ö' | 'ó' | 'ô' | 'ø' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' => 'u',
+            c => c,
+        })
+        .collect()
+}
+
+/// The cells where `words` occur in row `y` between columns `from` and `to`.
+fn matched_cells(buf: &Buffer, y: u16, from: u16, to: u16, words: &[&str]) -> BTreeSet<(u16, u16)> {
+    let cells: Vec<(u16, String)> = visible_cells(buf, y)
+        .into_iter()
+        .filter(|(x, _)| (from..to).contains(x))
+        .map(|(x, s)| (x, fold_cell(&s)))
+        .collect();
+    let mut out = BTreeSet::new();
+    for word in words {
+        let word: Vec<char> = word.chars().collect();
+        for start in 0..cells.len() {
+            let hit = start + word.len() <= cells.len()
+                && word
+                    .iter()
+                    .zip(&cells[start..])
+                    .all(|(c, (_, s))| s.chars().eq(std::iter::once(*c)));
+            if hit {
+                for (x, _) in &cells[start..start + word.len()] {
+                    out.insert((*x, y));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The detail rows that show the breadcrumb (never highlighted).
+fn breadcrumb_rows(app: &App) -> Vec<u16> {
+    let inner = app.areas().detail_inner;
+    let lines = app.detail_lines();
+    let Some(first) = lines.first().filter(|l| l.kind == LineKind::Breadcrumb) else {
+        return Vec::new();
+    };
+    let n = text::wrap(&first.text, usize::from(inner.width)).len();
+    (0..n)
+        .filter_map(|i| i.checked_sub(app.detail_scroll))
+        .map(|i| inner.y + i as u16)
+        .filter(|&y| y < inner.bottom())
+        .collect()
+}
+
+fn assert_highlights(app: &App, words: &[&str]) {
+    let buf = buffer(app);
+    let areas = app.areas();
+    let mut expected = BTreeSet::new();
+    let tree = areas.tree_inner;
+    for y in tree.top()..tree.bottom() {
+        expected.extend(matched_cells(&buf, y, tree.left(), tree.right(), words));
+    }
+    let detail = areas.detail_inner;
+    let crumbs = breadcrumb_rows(app);
+    for y in detail.top()..detail.bottom() {
+        if !crumbs.contains(&y) {
+            expected.extend(matched_cells(&buf, y, detail.left(), detail.right(), words));
+        }
+    }
+    assert!(!expected.is_empty(), "the query {words:?} is on screen");
+    let mut underlined = BTreeSet::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            if cell.modifier.contains(Modifier::UNDERLINED) {
+                underlined.insert((x, y));
+                assert!(cell.modifier.contains(Modifier::BOLD), "({x}, {y}) is bold");
+                if app.colour {
+                    assert_eq!(
+                        cell.bg,
+                        Color::Yellow,
+                        "({x}, {y}) has the yellow background"
+                    );
+                } else {
+                    assert_eq!(cell.bg, Color::Reset, "({x}, {y}) has no background");
+                }
+            }
+        }
+    }
+    let missing: Vec<_> = expected.difference(&underlined).collect();
+    let extra: Vec<_> = underlined.difference(&expected).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{words:?}: not highlighted {missing:?}, highlighted but no match {extra:?}\n{}",
+        screen(app)
+    );
+}
+
+#[test]
+fn search_matches_are_highlighted_on_exactly_their_cells() {
+    for colour in [true, false] {
+        for (w, h) in [(80, 24), (40, 12), (120, 30)] {
+            let config = Config { colour, ..normal() };
+            // While typing, after Enter, and after moving to another match.
+            let typing = app(config.clone(), w, h, &search("kommun"));
+            assert_highlights(&typing, &["kommun"]);
+            let done = with(search("kommun"), &[Action::SearchDone]);
+            assert_highlights(&app(config.clone(), w, h, &done), &["kommun"]);
+            let next = with(done, &[Action::NextMatch, Action::NextMatch]);
+            assert_highlights(&app(config.clone(), w, h, &next), &["kommun"]);
+            // Accents and case folded, two words.
+            let accents = app(config.clone(), w, h, &search("HALLBAR utslapp"));
+            assert_highlights(&accents, &["hallbar", "utslapp"]);
+        }
+    }
+}
+
+#[test]
+fn nothing_is_highlighted_without_a_search() {
+    let app = app(normal(), 80, 24, &with(search("xyzzy"), &[]));
+    let buf = buffer(&app);
+    assert!(
+        buf.content
+            .iter()
+            .all(|c| !c.modifier.contains(Modifier::UNDERLINED))
+    );
+}
+
+/// Screens that together use every style the interface has.
+fn screens(config: &Config) -> Vec<App> {
+    let c = || config.clone();
+    vec![
+        app(c(), 80, 24, &[]),
+        app(c(), 80, 24, &[Action::Jump(3), Action::FocusNext]),
+        app(c(), 80, 24, &[Action::Help]),
+        app(
+            c(),
+            40,
+            12,
+            &[Action::Jump(3), Action::FocusNext, Action::Down],
+        ),
+        app(c(), 80, 24, &search("kommun")),
+        app(c(), 80, 24, &with(search("kommun"), &[Action::SearchDone])),
+        app(c(), 80, 24, &search("xyzzy")),
+        app(c(), 80, 24, &[Action::Copy]),
+        app(c(), 20, 5, &[]),
+        app(Config { kiosk: true, ..c() }, 80, 24, &[Action::Help]),
+        app(
+            Config {
+                screen_reader: true,
+                ..c()
+            },
+            80,
+            24,
+            &[Action::Toggle],
+        ),
+    ]
+}
+
+#[test]
+fn without_colour_no_cell_has_a_colour() {
+    let config = Config {
+        colour: false,
+        ..normal()
+    };
+    for app in screens(&config) {
+        let buf = buffer(&app);
+        for (i, cell) in buf.content.iter().enumerate() {
+            assert!(
+                cell.fg == Color::Reset && cell.bg == Color::Reset,
+                "cell {i} has {:?} on {:?}\n{}",
+                cell.fg,
+                cell.bg,
+                screen(&app)
+            );
+        }
+    }
+    // And the c key turns colour on in a session started without it.
+    let on = app(config, 80, 24, &[Action::ToggleColour]);
+    assert!(buffer(&on).content.iter().any(|c| c.fg != Color::Reset));
+}
+
+#[test]
+fn with_colour_only_the_16_base_colours() {
+    const BASE: [Color; 17] = [
+        Color::Reset,
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    let mut used = BTreeSet::new();
+    for app in screens(&normal()) {
+        for cell in &buffer(&app).content {
+            for c in [cell.fg, cell.bg] {
+                assert!(BASE.contains(&c), "{c:?} is not a base colour");
+                used.insert(format!("{c:?}"));
+            }
+        }
+    }
+    assert!(used.len() > 3, "colour is on: {used:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tiny and empty screens
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn no_panic_at_tiny_sizes() {
+    let states: [Vec<Action>; 4] = [
+        vec![],
+        vec![Action::Help],
+        search("kommun"),
+        with(search("bra"), &[Action::SearchDone, Action::FocusNext]),
+    ];
+    for config in [normal(), kiosk(), screen_reader()] {
+        for (w, h) in [(0, 0), (1, 1), (10, 3), (20, 5), (0, 10), (10, 0), (20, 7)] {
+            for actions in &states {
+                let mut app = app(config.clone(), 80, 24, actions);
+                app.update(
+                    Action::Resize {
+                        width: w,
+                        height: h,
+                    },
+                    Instant::now(),
+                );
+                let buf = buffer(&app);
+                assert_eq!(buf.area, Rect::new(0, 0, w, h));
+                if let Some(Position { x, y }) = ui::cursor(&app) {
+                    assert!(x < w && y < h, "cursor ({x}, {y}) on a {w}x{h} screen");
+                }
+                // And back to a usable size.
+                app.update(
+                    Action::Resize {
+                        width: 80,
+                        height: 24,
+                    },
+                    Instant::now(),
+                );
+                let _ = buffer(&app);
+            }
+        }
+    }
+}
+
+#[test]
+fn too_small_below_the_minimum_only() {
+    assert!(!Areas::new(20, 7, malbild::layout::Panes::Both, 10).too_small);
+    let fits = app(normal(), 20, 7, &[]);
+    let text = screen(&fits);
+    assert!(!text.contains("Fönstret"), "{text}");
+}
+
+#[test]
+#[ignore = "the too-small message tells kiosk visitors to press q, which does nothing in kiosk mode"]
+fn kiosk_too_small_message_offers_no_quit_key() {
+    let text = screen(&app(kiosk(), 20, 5, &[]));
+    assert!(text.contains("Fönstret"), "{text}");
+    assert!(!text.contains("avsluta"), "{text}");
+}
