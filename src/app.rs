@@ -366,7 +366,8 @@ impl App {
         let input = action.is_input();
         if input {
             self.last_input = now;
-            if self.carousel_due.take().is_some() {
+            let touch = !matches!(action, Action::Resize { .. });
+            if touch && self.carousel_due.take().is_some() {
                 // The first touch only stops the carousel.
                 return true;
             }

@@ -354,6 +354,12 @@ fn render_hints(app: &App, areas: &Areas, buf: &mut Buffer) {
         true
     };
     let s = app.strings();
+    if app.carousel_running() {
+        let text = truncate(s.carousel, room, app.symbols().ellipsis).into_owned();
+        push(&mut spans, &mut used, text, theme.status());
+        Line::from(spans).render(area, buf);
+        return;
+    }
     if app.search.editing {
         push(
             &mut spans,
