@@ -66,12 +66,13 @@ fn input_fd() -> io::Result<(RawFd, Option<std::fs::File>)> {
     Ok((tty.as_raw_fd(), Some(tty)))
 }
 
-/// True when the terminal behind `fd` has hung up; blocks until it is readable or gone.
-fn wait_readable(fd: RawFd) -> bool {
+/// Blocks in `poll` on `fd` for `events` (plus the hang-up conditions poll always reports);
+/// true when the terminal is gone, false when it has input.
+fn wait_tty(fd: RawFd, events: libc::c_short) -> bool {
     loop {
         let mut pfd = libc::pollfd {
             fd,
-            events: libc::POLLIN,
+            events,
             revents: 0,
         };
         // SAFETY: one valid pollfd, and the count says one.
@@ -82,16 +83,24 @@ fn wait_readable(fd: RawFd) -> bool {
             }
             return true;
         }
-        return pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0;
+        if pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            return true;
+        }
+        if pfd.revents & events != 0 {
+            return false;
+        }
     }
 }
 
-/// Reads terminal events on its own thread, so the run loop never waits on a read that may
-/// not return (a partial escape sequence), and sees a hang-up that crossterm would spin on.
+/// Reads terminal events on its own thread, so the run loop never waits on a read.
+///
+/// crossterm is only ever asked for events that are already there (`poll(ZERO)`), after our
+/// own `poll` has said the tty is readable and not hung up. A blocking `event::read` would wait
+/// inside crossterm for the rest of a partial escape sequence (`ESC [ <`), and if the terminal
+/// hangs up meanwhile, crossterm retries the failing read forever at full CPU (crossterm#793).
 fn spawn_input(fd: RawFd, tx: Sender<Message>) {
     thread::spawn(move || {
         loop {
-            // Events crossterm has already read and buffered come first.
             loop {
                 match event::poll(Duration::ZERO) {
                     Ok(true) => match event::read() {
@@ -112,21 +121,22 @@ fn spawn_input(fd: RawFd, tx: Sender<Message>) {
                     }
                 }
             }
-            if wait_readable(fd) {
+            if wait_tty(fd, libc::POLLIN) {
                 let _ = tx.send(Message::HangUp);
                 return;
             }
-            match event::read() {
-                Ok(ev) => {
-                    if tx.send(Message::Input(ev)).is_err() {
-                        return;
-                    }
-                }
-                Err(_) => {
-                    let _ = tx.send(Message::HangUp);
-                    return;
-                }
-            }
+        }
+    });
+}
+
+/// Watches for the hang-up alone, asking `poll` for no input at all, so it never wakes while
+/// the terminal lives. It still reports a hang-up that arrives while the input thread is inside
+/// crossterm (which cannot be interrupted and may spin), and without any SIGHUP: the tty may
+/// not be our controlling terminal.
+fn spawn_hangup_watch(fd: RawFd, tx: Sender<Message>) {
+    thread::spawn(move || {
+        if wait_tty(fd, 0) {
+            let _ = tx.send(Message::HangUp);
         }
     });
 }
@@ -221,6 +231,7 @@ pub fn run(mut app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
             return Err(e);
         }
     };
+    spawn_hangup_watch(fd, tx.clone());
     spawn_input(fd, tx);
     let result = event_loop(&mut term, &mut app, admin_exit, &rx);
     drop(term);
@@ -245,7 +256,10 @@ fn event_loop(
     draw(term, app)?;
     loop {
         let first = match app.deadline() {
-            None => rx.recv().ok(),
+            None => match rx.recv() {
+                Ok(m) => Some(m),
+                Err(_) => return Ok(0),
+            },
             Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
