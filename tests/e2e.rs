@@ -1,0 +1,827 @@
+//! End-to-end tests: the real binary in a pseudo-terminal, driven by raw key bytes, with every
+//! output byte kept. They check what unit tests cannot: the terminal is left clean on every way
+//! out, a hang-up ends the process without spinning, idle costs nothing, kiosk mode holds, and
+//! no byte of the content reaches the terminal as a control sequence.
+
+#[path = "e2e/pty.rs"]
+mod pty;
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use pty::{Pty, Spawn, TIMEOUT};
+
+/// A signal or a hang-up must end the process within this.
+const PROMPT: Duration = Duration::from_secs(1);
+
+const TITLE: &str = "Smedjebackens kommun · Vision och mål";
+const VISION: &str = "välkomnande kommun";
+const FIRST_GOAL: &str = "samma möjligheter att leva";
+const ECO_GOAL: &str = "minskade giftutsläpp";
+const ECONOMY_GOAL: &str = "långsiktig tillväxt i balans";
+
+const DOWN: &[u8] = b"\x1b[B";
+const UP: &[u8] = b"\x1b[A";
+const RIGHT: &[u8] = b"\x1b[C";
+const LEFT: &[u8] = b"\x1b[D";
+const HOME: &[u8] = b"\x1b[H";
+const END: &[u8] = b"\x1b[F";
+const PGDN: &[u8] = b"\x1b[6~";
+const PGUP: &[u8] = b"\x1b[5~";
+const F10: &[u8] = b"\x1b[21~";
+const F12: &[u8] = b"\x1b[24~";
+
+/// Starts malbild with `args` and waits for its first full frame.
+fn start(args: &[&str]) -> Pty {
+    let p = Spawn::new(args).start();
+    p.expect("Effektivitet");
+    p
+}
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| w == &needle)
+        .count()
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The terminal is back as it was: the last thing written leaves the alternate screen, turns
+/// mouse reports off and shows the cursor, and nothing is drawn after that.
+#[track_caller]
+fn assert_restored(raw: &[u8]) {
+    let shown = String::from_utf8_lossy(&raw[raw.len().saturating_sub(120)..]).into_owned();
+    assert!(
+        raw.ends_with(b"\x1b[?25h"),
+        "output does not end by showing the cursor: …{shown:?}"
+    );
+    let left = find_last(raw, b"\x1b[?1049l").unwrap_or_else(|| {
+        panic!("the alternate screen was never left: …{shown:?}");
+    });
+    assert!(
+        find_last(raw, b"\x1b[?1049h").is_some_and(|entered| entered < left),
+        "alternate screen not left after it was entered: …{shown:?}"
+    );
+    let mouse_off = find_last(raw, b"\x1b[?1000l").expect("mouse reporting never turned off");
+    assert!(
+        find_last(raw, b"\x1b[?1000h").is_none_or(|on| on < mouse_off),
+        "mouse reporting left on: …{shown:?}"
+    );
+    // Only mode resets may follow leaving the alternate screen: no drawing on the main screen.
+    let tail = &raw[left..];
+    let mut rest = tail;
+    while !rest.is_empty() {
+        let Some(n) = [
+            &b"\x1b[?1049l"[..],
+            b"\x1b[?25h",
+            b"\x1b[?1000l",
+            b"\x1b[?1006l",
+            b"\x1b[?2004l",
+        ]
+        .iter()
+        .find(|s| rest.starts_with(s))
+        .map(|s| s.len()) else {
+            panic!("output after leaving the alternate screen: {tail:?}");
+        };
+        rest = &rest[n..];
+    }
+}
+
+// 1 ----------------------------------------------------------------------------------------
+
+#[test]
+fn start_screen_shows_the_tree_and_enter_opens_a_goal() {
+    let mut p = start(&[]);
+    for text in [TITLE, "Hållbarhet", "Utveckling", "Effektivitet"] {
+        p.expect(text);
+    }
+    p.expect_flow(VISION);
+    assert!(!p.flow().contains(FIRST_GOAL), "{}", p.screen());
+    p.send(b"j");
+    p.send(b"j");
+    p.send(b"\r");
+    p.expect_flow(FIRST_GOAL);
+    p.send(b"q");
+    p.expect_exit_ok(TIMEOUT);
+}
+
+// 2 ----------------------------------------------------------------------------------------
+
+fn quits_cleanly(how: &str, act: impl FnOnce(&mut Pty)) {
+    let mut p = start(&[]);
+    assert!(
+        p.raw().windows(8).any(|w| w == b"\x1b[?1000h"),
+        "mouse reporting was never turned on"
+    );
+    let t = Instant::now();
+    act(&mut p);
+    match p.wait_exit(PROMPT) {
+        None => panic!("{how}: still running after {PROMPT:?}, CPU {:?}", p.cpu()),
+        Some(status) => assert!(status.success(), "{how}: {status:?}"),
+    }
+    let raw = p.raw();
+    assert_restored(&raw);
+    eprintln!("{how}: exited in {:?}", t.elapsed());
+}
+
+#[test]
+fn q_quits_and_restores_the_terminal() {
+    quits_cleanly("q", |p| p.send(b"q"));
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    quits_cleanly("Ctrl-C", |p| p.send(b"\x03"));
+}
+
+#[test]
+fn signals_quit_and_restore_the_terminal() {
+    for (name, signal) in [
+        ("SIGTERM", libc::SIGTERM),
+        ("SIGINT", libc::SIGINT),
+        ("SIGHUP", libc::SIGHUP),
+    ] {
+        quits_cleanly(name, |p| p.signal(signal));
+    }
+}
+
+// 3 ----------------------------------------------------------------------------------------
+
+/// Hangs the terminal up and checks the process exits within `PROMPT` without burning CPU on
+/// the way.
+#[track_caller]
+fn hang_up_exits_without_spinning(mut p: Pty, how: &str) {
+    // Give every thread time to block where it will wait.
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    let before = p.cpu();
+    let t = Instant::now();
+    p.hang_up();
+    let mut last = before;
+    while p.running() {
+        last = p.cpu().max(last);
+        if t.elapsed() > PROMPT {
+            thread::sleep(Duration::from_millis(300));
+            let spin = p.cpu().saturating_sub(before);
+            panic!(
+                "{how}: still running {:?} after the hang-up; CPU since: {spin:?}",
+                t.elapsed()
+            );
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    let used = last.saturating_sub(before);
+    eprintln!(
+        "{how}: exited {:?} after the hang-up, CPU {used:?}",
+        t.elapsed()
+    );
+    assert!(
+        used <= Duration::from_millis(100),
+        "{how}: spent {used:?} of CPU on the way out"
+    );
+}
+
+#[test]
+fn hang_up_ends_the_process() {
+    hang_up_exits_without_spinning(start(&[]), "controlling terminal");
+}
+
+#[test]
+fn hang_up_ends_the_process_with_sighup_ignored() {
+    let p = Spawn::new(&[]).ignore_hup().start();
+    p.expect("Effektivitet");
+    hang_up_exits_without_spinning(p, "SIGHUP ignored");
+}
+
+/// Without a controlling terminal no SIGHUP comes at all: only the tty itself says it is gone.
+#[test]
+fn hang_up_without_sighup_ends_the_process() {
+    let p = Spawn::new(&[]).no_controlling_tty().start();
+    p.expect("Effektivitet");
+    hang_up_exits_without_spinning(p, "no SIGHUP");
+}
+
+/// crossterm#793: a read that waits for the rest of an escape sequence spins on a dead tty.
+#[test]
+fn hang_up_during_a_partial_escape_sequence_ends_the_process() {
+    let mut p = Spawn::new(&[]).no_controlling_tty().start();
+    p.expect("Effektivitet");
+    p.send(b"\x1b[<");
+    hang_up_exits_without_spinning(p, "partial sequence, no SIGHUP");
+}
+
+#[test]
+fn hang_up_in_kiosk_mode_ends_the_process() {
+    let p = Spawn::new(&["--kiosk"]).ignore_hup().start();
+    p.expect("Effektivitet");
+    hang_up_exits_without_spinning(p, "kiosk");
+}
+
+// 4 ----------------------------------------------------------------------------------------
+
+/// The start of an SGR mouse report, which leaves crossterm waiting for the rest.
+const PARTIAL: &[u8] = b"\x1b[<";
+
+#[test]
+fn sigterm_works_while_a_sequence_is_half_read() {
+    let mut p = start(&[]);
+    p.send(PARTIAL);
+    thread::sleep(Duration::from_millis(100));
+    assert!(p.running());
+    p.signal(libc::SIGTERM);
+    p.expect_exit_ok(PROMPT);
+    assert_restored(&p.raw());
+}
+
+#[test]
+fn idle_reset_happens_while_a_sequence_is_half_read() {
+    let mut p = start(&["--kiosk", "--idle-reset", "1"]);
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    let home = p.screen();
+    p.send(b"j");
+    p.send(b"j");
+    p.send(b"\r");
+    p.expect_flow(FIRST_GOAL);
+    p.send(PARTIAL);
+    assert!(
+        p.wait_until(TIMEOUT, |o| o.parser.screen().contents() == home),
+        "no idle reset; the screen is:\n{}",
+        p.screen()
+    );
+    assert!(p.running());
+}
+
+// 5 ----------------------------------------------------------------------------------------
+
+#[test]
+fn byte_budgets_at_80x24() {
+    let mut p = start(&[]);
+    let first = p.settle(Duration::from_millis(300), TIMEOUT);
+    assert!(first <= 6000, "first frame: {first} bytes");
+    for (name, key) in [
+        ("Down", DOWN),
+        ("Down", DOWN),
+        ("Down", DOWN),
+        ("Up", UP),
+        ("Left", LEFT),
+        ("Right", RIGHT),
+        ("End", END),
+        ("Home", HOME),
+        ("PgDn", PGDN),
+        ("PgUp", PGUP),
+    ] {
+        let before = p.screen();
+        let bytes = p.key_cost(key);
+        assert!(bytes <= 1500, "{name}: {bytes} bytes");
+        if name == "Down" || name == "Up" {
+            assert_ne!(p.screen(), before, "{name} changed nothing");
+        }
+    }
+}
+
+#[test]
+fn idle_writes_nothing_and_uses_no_cpu() {
+    let mut p = start(&[]);
+    p.send(DOWN);
+    p.expect("Vision › Hållbarhet");
+    let len = p.settle(Duration::from_millis(300), TIMEOUT);
+    let cpu = p.cpu();
+    thread::sleep(Duration::from_secs(2));
+    assert_eq!(p.len() - len, 0, "bytes written while idle");
+    let used = p.cpu().saturating_sub(cpu);
+    // One clock tick of slack for accounting; a process that wakes up periodically shows more.
+    assert!(
+        used <= Duration::from_millis(10),
+        "CPU while idle: {used:?}"
+    );
+    assert!(p.running());
+}
+
+#[test]
+fn odd_sizes_work() {
+    for (cols, rows) in [(20, 6), (12, 3), (200, 60)] {
+        let mut p = Spawn::new(&[]).size(cols, rows).start();
+        assert!(
+            p.wait_len(cols as usize, TIMEOUT),
+            "nothing drawn at {cols}x{rows}"
+        );
+        p.send(DOWN);
+        p.send(b"\t?");
+        p.settle(Duration::from_millis(200), TIMEOUT);
+        assert!(p.running(), "{cols}x{rows}");
+        p.send(b"\x1b");
+        // Apart, or the two bytes read as Alt-q.
+        thread::sleep(Duration::from_millis(150));
+        p.send(b"q");
+        p.expect_exit_ok(TIMEOUT);
+        assert_restored(&p.raw());
+    }
+}
+
+// 6 ----------------------------------------------------------------------------------------
+
+#[test]
+fn search_finds_the_eco_goal() {
+    let mut p = start(&[]);
+    assert!(!p.flow().contains(ECO_GOAL));
+    p.send(b"/");
+    p.send_str("giftutslapp");
+    p.send(b"\r");
+    p.expect_flow(ECO_GOAL);
+}
+
+/// Where `text` starts on the screen, 0-based (row, column); every cell holds one char here.
+fn locate(p: &Pty, text: &str) -> Option<(u16, u16)> {
+    p.lines().iter().enumerate().find_map(|(row, line)| {
+        let at = line.find(text)?;
+        Some((row as u16, line[..at].chars().count() as u16))
+    })
+}
+
+#[test]
+fn clicking_a_goal_shows_its_text() {
+    let mut p = start(&[]);
+    assert!(!p.flow().contains(ECONOMY_GOAL));
+    let (row, col) = locate(&p, "Bra ekonomi").expect("goal row on screen");
+    let (x, y) = (col + 3, row + 1);
+    p.send_str(&format!("\x1b[<0;{x};{y}M"));
+    p.send_str(&format!("\x1b[<0;{x};{y}m"));
+    p.expect_flow(ECONOMY_GOAL);
+}
+
+#[test]
+fn goal_option_starts_on_that_goal() {
+    let p = start(&["--goal", "bra-ekonomi"]);
+    p.expect_flow(ECONOMY_GOAL);
+}
+
+#[test]
+fn unknown_goal_exits_2_and_leaves_the_terminal_alone() {
+    let mut p = Spawn::new(&["--goal", "nope"]).start();
+    let status = p.wait_exit(TIMEOUT).expect("exits").clone();
+    assert_eq!(status.exit_code(), 2, "{status:?}");
+    let text = String::from_utf8_lossy(&p.raw()).into_owned();
+    assert!(text.contains("nope"), "{text}");
+    for id in [
+        "vision",
+        "hallbarhet",
+        "en-kommun-for-alla",
+        "bra-ekonomi",
+        "bra-verksamhet",
+    ] {
+        assert!(text.contains(id), "valid id {id} not listed: {text}");
+    }
+    assert!(!text.contains('\x1b'), "escape sequences written: {text:?}");
+}
+
+// 7 ----------------------------------------------------------------------------------------
+
+/// A small deterministic generator, so a failure can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn kiosk_survives_quit_keys_and_random_input() {
+    let mut p = start(&["--kiosk"]);
+    let before = p.len();
+    for (name, key) in [
+        ("q", &b"q"[..]),
+        ("Esc", b"\x1b"),
+        ("Ctrl-C", b"\x03"),
+        ("Ctrl-D", b"\x04"),
+        ("Ctrl-Z", b"\x1a"),
+        ("Ctrl-\\", b"\x1c"),
+        ("Ctrl-Q", b"\x11"),
+        ("F10", F10),
+        (":q", b":q\r"),
+        ("Q", b"Q"),
+    ] {
+        p.send(key);
+        thread::sleep(Duration::from_millis(60));
+        assert!(p.running(), "kiosk left on {name}");
+    }
+    let keys: Vec<Vec<u8>> = {
+        let mut keys: Vec<Vec<u8>> = (0x20u8..0x7f).map(|b| vec![b]).collect();
+        keys.extend((0x01u8..0x20).filter(|&b| b != 0x1b).map(|b| vec![b]));
+        keys.extend(
+            [
+                DOWN,
+                UP,
+                LEFT,
+                RIGHT,
+                HOME,
+                END,
+                PGUP,
+                PGDN,
+                F10,
+                b"\x1bOP",
+                b"\x1b[3~",
+                b"\x1b[Z",
+                b"\x1b[<0;10;5M",
+                b"\x1b[<64;50;8M",
+                b"\x1b[<65;50;8M",
+                b"\x1b[<2;3;3M",
+            ]
+            .map(<[u8]>::to_vec),
+        );
+        keys.push("å".as_bytes().to_vec());
+        keys
+    };
+    let mut rng = Lcg(0x5eed_1234);
+    for _ in 0..300 {
+        let key = &keys[(rng.next() % keys.len() as u64) as usize];
+        p.send(key);
+    }
+    p.settle(Duration::from_millis(300), TIMEOUT);
+    assert!(p.running(), "kiosk left during random keys");
+    assert!(p.len() > before, "nothing drawn");
+    // Still drawing: Esc closes whatever is open, then moving the selection shows.
+    p.send(b"\x1b");
+    thread::sleep(Duration::from_millis(100));
+    p.send(b"\x1b");
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    // `?` opens or closes the help, or types into the search line: the screen changes.
+    let screen = p.screen();
+    p.send(b"?");
+    assert!(
+        p.wait_until(TIMEOUT, |o| o.parser.screen().contents() != screen),
+        "no redraw after ?:\n{screen}"
+    );
+    p.expect(TITLE);
+    assert!(p.running());
+}
+
+#[test]
+fn kiosk_idle_reset_returns_to_the_start_screen() {
+    let mut p = start(&["--kiosk", "--idle-reset", "1"]);
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    let home = p.screen();
+    p.send(b"G");
+    p.send(b"\t");
+    p.send(b"?");
+    assert!(
+        p.wait_until(TIMEOUT, |o| o.parser.screen().contents() != home),
+        "keys changed nothing"
+    );
+    assert!(
+        p.wait_until(TIMEOUT, |o| o.parser.screen().contents() == home),
+        "no idle reset; the screen is:\n{}",
+        p.screen()
+    );
+}
+
+#[test]
+fn kiosk_carousel_moves_by_itself() {
+    let mut p = start(&["--kiosk", "--carousel", "1", "--idle-reset", "1"]);
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    let home = p.screen();
+    p.send(b"j");
+    assert!(p.wait_until(TIMEOUT, |o| o.parser.screen().contents() != home));
+    // Without further input: the idle reset, then carousel steps, each a new screen. Changes
+    // closer together than half a second are one frame arriving in pieces.
+    let mut last = p.screen();
+    let mut when = Instant::now();
+    let mut changes = 0;
+    let changed = p.wait_until(Duration::from_secs(6), |o| {
+        let now = o.parser.screen().contents();
+        if now != last {
+            if when.elapsed() > Duration::from_millis(500) {
+                changes += 1;
+                when = Instant::now();
+            }
+            last = now;
+        }
+        changes >= 3
+    });
+    assert!(
+        changed,
+        "only {changes} changes by itself; the screen is:\n{}",
+        p.screen()
+    );
+}
+
+#[test]
+fn kiosk_admin_exit_key_quits_cleanly() {
+    let mut p = start(&["--kiosk", "--admin-exit", "F12"]);
+    p.send(b"q");
+    p.send(F10);
+    thread::sleep(Duration::from_millis(100));
+    assert!(p.running());
+    p.send(F12);
+    p.expect_exit_ok(TIMEOUT);
+    assert_restored(&p.raw());
+}
+
+// 8 ----------------------------------------------------------------------------------------
+
+/// What one SGR parameter list sets.
+#[derive(Debug, PartialEq)]
+enum Sgr {
+    /// 30–37, 90–97, 40–47, 100–107, or 38;5;N / 48;5;N with N < 16.
+    Basic(String),
+    /// 38;5;N / 48;5;N with N ≥ 16.
+    Indexed(String),
+    /// 38;2;… / 48;2;….
+    Rgb(String),
+    /// 38/48 with something else.
+    Other(String),
+}
+
+/// Every colour an SGR sequence (`ESC [ … m`) in `raw` sets.
+fn colours(raw: &[u8]) -> Vec<Sgr> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(start) = raw[i..].windows(2).position(|w| w == b"\x1b[") {
+        let from = i + start + 2;
+        let len = raw[from..]
+            .iter()
+            .position(|&b| !(b.is_ascii_digit() || b == b';' || b == b':'))
+            .unwrap_or(raw.len() - from);
+        i = from + len;
+        if raw.get(i) != Some(&b'm') {
+            continue;
+        }
+        let params = std::str::from_utf8(&raw[from..i]).unwrap();
+        let mut parts = params
+            .split([';', ':'])
+            .map(|p| p.parse::<u32>().unwrap_or(0));
+        while let Some(p) = parts.next() {
+            let text = p.to_string();
+            match p {
+                30..=37 | 90..=97 | 40..=47 | 100..=107 => found.push(Sgr::Basic(text)),
+                38 | 48 => match parts.next() {
+                    Some(5) => {
+                        let n = parts.next().unwrap_or(0);
+                        let text = format!("{p};5;{n}");
+                        found.push(if n < 16 {
+                            Sgr::Basic(text)
+                        } else {
+                            Sgr::Indexed(text)
+                        });
+                    }
+                    Some(2) => {
+                        let rgb: Vec<u32> = parts.by_ref().take(3).collect();
+                        found.push(Sgr::Rgb(format!("{p};2;{rgb:?}")));
+                    }
+                    other => found.push(Sgr::Other(format!("{p};{other:?}"))),
+                },
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+/// The row the selection marker is on.
+fn selected_row(p: &Pty) -> u16 {
+    let lines = p.lines();
+    (0..)
+        .zip(&lines)
+        .find(|(_, l)| l.contains('▶'))
+        .map(|(i, _)| i)
+        .unwrap_or_else(|| panic!("no selection marker:\n{}", lines.join("\n")))
+}
+
+fn row_is_reverse(p: &Pty, row: u16) -> bool {
+    let out = p.output();
+    let screen = out.parser.screen();
+    (0..p.cols).any(|c| {
+        screen
+            .cell(row, c)
+            .is_some_and(|cell| cell.inverse() && cell.contents().chars().any(char::is_alphabetic))
+    })
+}
+
+#[test]
+fn no_color_means_no_colour_codes_and_reverse_selection() {
+    let mut p = Spawn::new(&[]).env("NO_COLOR", "1").start();
+    p.expect("Effektivitet");
+    let first = selected_row(&p);
+    assert!(row_is_reverse(&p, first), "selection not in reverse video");
+    p.send(DOWN);
+    p.expect("Vision › Hållbarhet");
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    let second = selected_row(&p);
+    assert_ne!(first, second);
+    assert!(row_is_reverse(&p, second), "selection not in reverse video");
+    assert!(!row_is_reverse(&p, first), "old selection still reversed");
+    p.send(b"\t/giftutslapp\r");
+    p.expect_flow(ECO_GOAL);
+    p.send(b"?");
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    let found = colours(&p.raw());
+    assert!(found.is_empty(), "colour codes with NO_COLOR: {found:?}");
+}
+
+#[test]
+fn linux_console_gets_only_16_colours() {
+    let mut p = Spawn::new(&[]).env("TERM", "linux").start();
+    p.expect("Effektivitet");
+    for key in [DOWN, b"\r", b"\t", b"?"] {
+        p.key_cost(key);
+    }
+    let found = colours(&p.raw());
+    assert!(!found.is_empty(), "no colour at all on the console");
+    let wide: Vec<_> = found
+        .iter()
+        .filter(|s| !matches!(s, Sgr::Basic(_)))
+        .collect();
+    assert!(wide.is_empty(), "more than 16 colours: {wide:?}");
+}
+
+#[test]
+fn c_turns_colour_off() {
+    let mut p = start(&[]);
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    assert!(!colours(&p.raw()).is_empty(), "no colour to turn off");
+    let mark = p.len();
+    p.key_cost(b"c");
+    for key in [DOWN, DOWN, b"\r", b"\t", b"?"] {
+        p.key_cost(key);
+    }
+    let raw = p.raw();
+    assert!(raw.len() > mark);
+    let found = colours(&raw[mark..]);
+    assert!(found.is_empty(), "colour after c: {found:?}");
+}
+
+// 9 ----------------------------------------------------------------------------------------
+
+#[test]
+fn hostile_content_never_reaches_the_terminal() {
+    let source = include_str!("../data/smedjebacken.ron");
+    let evil = [
+        r"\u{1b}]0;pwned\u{7}",
+        r"\u{1b}]52;c;aGVq\u{7}",
+        r"\u{1b}[2J",
+        r"\u{9b}31m",
+    ]
+    .concat();
+    let mut data = String::new();
+    let mut injected = 0;
+    for line in source.lines() {
+        let trimmed = line.trim_start();
+        if (trimmed.starts_with("title: \"") || trimmed.starts_with("text: \""))
+            && line.ends_with("\",")
+        {
+            let open = line.find('"').unwrap() + 1;
+            data.push_str(&line[..open]);
+            data.push_str(&evil);
+            data.push_str(&line[open..line.len() - 2]);
+            data.push_str(&evil);
+            data.push_str("\",\n");
+            injected += 1;
+        } else {
+            data.push_str(line);
+            data.push('\n');
+        }
+    }
+    assert!(injected >= 10, "only {injected} strings injected");
+    let dir = std::env::temp_dir().join(format!("malbild-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("hostile.ron");
+    std::fs::write(&file, &data).unwrap();
+
+    let baseline = {
+        let mut p = start(&[]);
+        p.send(b"q");
+        p.expect_exit_ok(TIMEOUT);
+        p.raw()
+    };
+    let mut p = Spawn::new(&["--data", file.to_str().unwrap()]).start();
+    p.expect("ffektivitet");
+    p.expect("ommun");
+    for key in [
+        DOWN,
+        DOWN,
+        b"\r",
+        b"\t",
+        END,
+        HOME,
+        b"/ekonomi\r",
+        b"\x1b",
+        b"G",
+    ] {
+        p.key_cost(key);
+    }
+    p.send(b"q");
+    p.expect_exit_ok(TIMEOUT);
+    let _ = std::fs::remove_dir_all(&dir);
+    let raw = p.raw();
+    for (name, bad) in [
+        ("OSC title", &b"]0;"[..]),
+        ("OSC 52", b"]52;"),
+        ("BEL", b"\x07"),
+        ("C1 CSI", "\u{9b}".as_bytes()),
+        ("pwned", b"pwned"),
+    ] {
+        assert_eq!(count(&raw, bad), 0, "{name} reached the terminal");
+    }
+    assert!(
+        count(&raw, b"\x1b[2J") <= count(&baseline, b"\x1b[2J"),
+        "a clear screen from the content reached the terminal"
+    );
+    assert_restored(&raw);
+}
+
+// 10 ---------------------------------------------------------------------------------------
+
+/// Figures for a person, not assertions: run with `--ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure() {
+    let t = Instant::now();
+    let mut p = Spawn::new(&[]).start();
+    p.expect("Effektivitet");
+    let shown = t.elapsed();
+    let first = p.settle(Duration::from_millis(300), TIMEOUT);
+    println!("malbild at 80x24");
+    println!("  time to first full frame: {shown:?}");
+    println!("  first frame: {first} bytes");
+    for (name, key) in [
+        ("Down", DOWN),
+        ("Up", UP),
+        ("j", &b"j"[..]),
+        ("k", b"k"),
+        ("Left", LEFT),
+        ("Right", RIGHT),
+        ("Enter", b"\r"),
+        ("Tab", b"\t"),
+        ("PgDn", PGDN),
+        ("PgUp", PGUP),
+        ("End", END),
+        ("Home", HOME),
+        ("?", b"?"),
+        ("Esc", b"\x1b"),
+        ("/", b"/"),
+        ("e", b"e"),
+        ("k (search)", b"k"),
+        ("o", b"o"),
+        ("Enter (search)", b"\r"),
+        ("n", b"n"),
+        ("N", b"N"),
+        ("Esc", b"\x1b"),
+        ("3", b"3"),
+        ("c", b"c"),
+        ("click", b"\x1b[<0;10;8M"),
+    ] {
+        println!("  {name:<15} {:>5} bytes", p.key_cost(key));
+    }
+    let len = p.settle(Duration::from_millis(300), TIMEOUT);
+    let (cpu, wakes) = (p.cpu(), p.wakeups());
+    thread::sleep(Duration::from_secs(5));
+    println!(
+        "  idle 5 s: {} bytes, {} wake-ups, {:?} CPU",
+        p.len() - len,
+        p.wakeups() - wakes,
+        p.cpu().saturating_sub(cpu)
+    );
+    println!("  peak RSS: {} KiB", p.peak_rss_kib());
+    p.send(b"q");
+    p.expect_exit_ok(TIMEOUT);
+
+    let less = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("less"))
+            .find(|p| p.is_file())
+    });
+    let Some(less) = less else {
+        println!("less: not installed");
+        return;
+    };
+    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/data/source.txt");
+    let t = Instant::now();
+    let mut p = Spawn::new(&[source])
+        .program(less.to_str().unwrap())
+        .start();
+    p.wait_len(1, TIMEOUT);
+    let first = p.settle(Duration::from_millis(300), TIMEOUT);
+    let shown = t.elapsed().saturating_sub(Duration::from_millis(300));
+    let (cpu, wakes) = (p.cpu(), p.wakeups());
+    let len = p.len();
+    thread::sleep(Duration::from_secs(5));
+    println!("less on data/source.txt at 80x24");
+    println!("  time to first frame: about {shown:?}");
+    println!("  first frame: {first} bytes");
+    println!(
+        "  idle 5 s: {} bytes, {} wake-ups, {:?} CPU",
+        p.len() - len,
+        p.wakeups() - wakes,
+        p.cpu().saturating_sub(cpu)
+    );
+    println!("  peak RSS: {} KiB", p.peak_rss_kib());
+    println!("  Down: {} bytes", p.key_cost(DOWN));
+    p.send(b"q");
+    let _ = p.wait_exit(TIMEOUT);
+}
