@@ -26,7 +26,7 @@ fn main() -> ExitCode {
                 Lang::Sv => "Se malbild --help.",
                 Lang::En => "See malbild --help.",
             };
-            return fail(&format!("malbild: {}\n{more}", e.0));
+            return fail(&format!("malbild: {}\n{more}", content::clean(&e.0)));
         }
     };
     match options.mode {
@@ -60,16 +60,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// The content: the bundled document, or `--data FILE`.
+/// The content: the bundled document, or `--data FILE`; errors in the interface language.
 fn load(options: &Options) -> Result<Outline, String> {
     match &options.data {
-        None => content::load(content::BUNDLED_NAME, content::BUNDLED).map_err(|e| e.to_string()),
-        Some(path) => {
-            let name = path.display().to_string();
-            let source = content::read_file(path).map_err(|e| format!("{name}: {e}"))?;
-            content::load(&name, &source).map_err(|e| e.to_string())
-        }
+        None => content::load(content::BUNDLED_NAME, content::BUNDLED),
+        Some(path) => content::load_file(path),
     }
+    .map_err(|e| e.render(options.lang))
 }
 
 fn unknown_goal(id: &str, outline: &Outline, lang: Lang) -> String {
@@ -86,7 +83,7 @@ fn summary(outline: &Outline, options: &Options) -> String {
         .data
         .as_ref()
         .map_or(content::BUNDLED_NAME.to_string(), |p| {
-            p.display().to_string()
+            content::clean(&p.display().to_string())
         });
     let perspectives = outline.nodes[0].children.len();
     let goals = outline.goals().count();
