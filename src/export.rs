@@ -49,32 +49,60 @@ fn push_wrapped(out: &mut String, text: &str, width: usize, indent: &str) {
     }
 }
 
-fn underline(out: &mut String, title: &str, ch: char) {
-    out.push_str(title);
-    out.push('\n');
-    out.extend(std::iter::repeat_n(ch, text::width(title)));
+/// A heading: the title, wrapped if it must be, over a rule of `ch` as wide as its widest line,
+/// and under one too if `overline`.
+fn heading(out: &mut String, title: &str, ch: char, overline: bool, width: usize) {
+    let lines = text::wrap(title, width);
+    let rule: String = std::iter::repeat_n(
+        ch,
+        lines
+            .iter()
+            .map(|r| text::width(&title[r.clone()]))
+            .max()
+            .unwrap_or(0),
+    )
+    .collect();
+    if overline {
+        out.push_str(&rule);
+        out.push('\n');
+    }
+    for range in lines {
+        out.push_str(&title[range]);
+        out.push('\n');
+    }
+    out.push_str(&rule);
     out.push('\n');
 }
 
+/// Plain text: the document title framed in `=`, the vision, each perspective and the contact
+/// block underlined with `=`, each goal with `-`; paragraphs apart by a blank line, sections by
+/// two.
 fn plain(outline: &Outline, width: usize) -> String {
     let mut out = String::new();
-    underline(
+    heading(
         &mut out,
         &format!("{} – {}", outline.organisation, outline.title),
         '=',
+        true,
+        width,
     );
     let mut contact: &[Block] = &[];
     for node in &outline.nodes {
-        out.push('\n');
+        // Two blank lines before a section of the document, one before a goal.
+        out.push_str(if node.kind == Kind::Goal {
+            "\n"
+        } else {
+            "\n\n"
+        });
         let blocks: &[Block] = match node.kind {
             Kind::Vision => {
                 let (body, rest) = split_contact(&node.blocks);
                 contact = rest;
-                underline(&mut out, &node.title, '-');
+                heading(&mut out, &node.title, '=', false, width);
                 body
             }
             Kind::Perspective => {
-                underline(&mut out, &node.title.to_uppercase(), '-');
+                heading(&mut out, &node.title, '=', false, width);
                 // Its goals follow as sections of their own.
                 &node.blocks[..node
                     .blocks
@@ -83,7 +111,7 @@ fn plain(outline: &Outline, width: usize) -> String {
                     .count()]
             }
             Kind::Goal => {
-                underline(&mut out, &node.title, '~');
+                heading(&mut out, &node.title, '-', false, width);
                 &node.blocks
             }
         };
@@ -95,8 +123,8 @@ fn plain(outline: &Outline, width: usize) -> String {
     for block in contact {
         match block {
             Block::Heading(h) => {
-                out.push('\n');
-                underline(&mut out, h, '-');
+                out.push_str("\n\n");
+                heading(&mut out, h, '=', false, width);
                 out.push('\n');
             }
             other => push_wrapped(&mut out, other.text(), width, ""),
@@ -106,7 +134,7 @@ fn plain(outline: &Outline, width: usize) -> String {
 }
 
 fn markdown(outline: &Outline) -> String {
-    let mut out = format!("# {}\n", outline.title);
+    let mut out = format!("# {}\n", escape(&outline.title));
     let mut contact: &[Block] = &[];
     for node in &outline.nodes {
         let (hashes, blocks): (&str, &[Block]) = match node.kind {
@@ -125,21 +153,49 @@ fn markdown(outline: &Outline) -> String {
             ),
             Kind::Goal => ("###", &node.blocks),
         };
-        out.push_str(&format!("\n{hashes} {}\n", node.title));
+        out.push_str(&format!("\n{hashes} {}\n", escape(&node.title)));
         for block in blocks {
-            out.push_str(&format!("\n{}\n", block.text()));
+            out.push_str(&format!("\n{}\n", escape(block.text())));
         }
     }
     let mut lines = Vec::new();
     for block in contact {
         match block {
-            Block::Heading(h) => out.push_str(&format!("\n## {h}\n\n")),
-            other => lines.push(other.text()),
+            Block::Heading(h) => out.push_str(&format!("\n## {}\n\n", escape(h))),
+            other => lines.push(escape(other.text())),
         }
     }
     // Hard line breaks keep the contact block's lines apart.
     out.push_str(&lines.join("  \n"));
     out.push('\n');
+    out
+}
+
+/// Text as Markdown shows it literally: marks that would format it are escaped, as are
+/// line starts that would make a heading, list, quote or rule.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let body = line.trim_start();
+        out.push_str(&line[..line.len() - body.len()]);
+        let digits = body.chars().take_while(char::is_ascii_digit).count();
+        let marker = if body.starts_with(['#', '-', '+', '=', '>']) {
+            Some(0)
+        } else if (1..10).contains(&digits) && body[digits..].starts_with(['.', ')']) {
+            Some(digits)
+        } else {
+            None
+        };
+        for (j, c) in body.char_indices() {
+            if Some(j) == marker || matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
     out
 }
 
@@ -171,6 +227,22 @@ mod tests {
         assert!(out.contains("\n## Hållbarhet\n"));
         assert!(out.contains("\n### Bra ekonomi\n"));
         assert!(out.contains("\n## Kontakt\n"));
+    }
+
+    #[test]
+    fn markdown_shows_marks_literally() {
+        assert_eq!(
+            escape("a *b* _c_ [d](e) <f>"),
+            r"a \*b\* \_c\_ \[d\](e) \<f>"
+        );
+        assert_eq!(
+            escape("# x\n- y\n12. z\n0240-66"),
+            "\\# x\n\\- y\n12\\. z\n0240-66"
+        );
+        assert_eq!(
+            escape("Hög sysselsättning – 100 bästa"),
+            "Hög sysselsättning – 100 bästa"
+        );
     }
 
     #[test]

@@ -1,0 +1,301 @@
+//! `--print` and pipes: the real binary's output against the golden files, every paragraph of
+//! the source document present, the width followed, and nothing a terminal would act on.
+//!
+//! After changing the layout on purpose, rewrite the golden files with
+//! `MALBILD_BLESS=1 cargo test --test print` and read the diff.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use malbild::content::Outline;
+use malbild::text;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const BIN: &str = env!("CARGO_BIN_EXE_malbild");
+
+/// Runs malbild with stdout piped; it must succeed and write nothing to stderr.
+fn stdout(args: &[&str]) -> String {
+    let o = Command::new(BIN)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run malbild");
+    assert_eq!(o.status.code(), Some(0), "{args:?}");
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).expect("UTF-8 output")
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("MALBILD_BLESS").is_some() {
+        std::fs::write(&path, actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (MALBILD_BLESS=1 writes it)", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs:\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}
+
+#[test]
+fn print_text_matches_golden() {
+    golden("print.txt", &stdout(&["--print"]));
+}
+
+#[test]
+fn print_markdown_matches_golden() {
+    golden("print.md", &stdout(&["--print", "--format", "markdown"]));
+}
+
+#[test]
+fn a_pipe_gets_the_text_like_print() {
+    let printed = stdout(&["--print"]);
+    assert_eq!(stdout(&[]), printed);
+    assert_eq!(
+        stdout(&["--lang", "en"]),
+        printed,
+        "content is not translated"
+    );
+    assert_eq!(stdout(&["--kiosk"]), printed);
+    assert_eq!(
+        stdout(&["--format", "md"]),
+        stdout(&["--print", "--format", "markdown"])
+    );
+}
+
+/// The paragraphs of the verbatim source document: text between blank lines.
+fn source_paragraphs() -> Vec<String> {
+    let source =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/source.txt"))
+            .expect("data/source.txt");
+    let paragraphs: Vec<String> = source
+        .split("\n\n")
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert!(paragraphs.len() > 20, "source.txt looks truncated");
+    paragraphs
+}
+
+/// Whitespace runs made single spaces, so wrapped text compares with unwrapped.
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_source_paragraph_is_in_both_outputs() {
+    let outputs = [
+        ("text", words(&stdout(&["--print"]))),
+        (
+            "markdown",
+            words(&stdout(&["--print", "--format", "markdown"])),
+        ),
+    ];
+    for p in source_paragraphs() {
+        for (name, out) in &outputs {
+            assert!(out.contains(&words(&p)), "{name} output lacks {p:?}");
+        }
+    }
+}
+
+/// Every title and block of the outline, and its document title and organisation.
+fn outline_texts(outline: &Outline) -> Vec<&str> {
+    let mut texts = vec![outline.title.as_str(), outline.organisation.as_str()];
+    for node in &outline.nodes {
+        texts.push(&node.title);
+        texts.extend(node.blocks.iter().map(|b| b.text()));
+    }
+    texts
+}
+
+#[test]
+fn every_source_paragraph_is_in_the_app_and_nothing_else_is() {
+    let outline = Outline::bundled();
+    let texts = outline_texts(&outline);
+    let paragraphs = source_paragraphs();
+    for p in &paragraphs {
+        assert!(
+            texts.contains(&p.as_str()),
+            "the app lacks the paragraph {p:?}"
+        );
+    }
+    // The other way round: the app adds no paragraph of its own to the document.
+    for node in &outline.nodes {
+        for block in &node.blocks {
+            assert!(
+                paragraphs.iter().any(|p| p == block.text()),
+                "{:?} is not in data/source.txt",
+                block.text()
+            );
+        }
+    }
+}
+
+#[test]
+fn text_is_wrapped_to_80_columns_with_clear_headings() {
+    let out = stdout(&["--print"]);
+    assert!(
+        out.lines().all(|l| text::width(l) <= 80),
+        "a line is over 80 columns"
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    // Every heading is underlined across its whole width.
+    for (title, rule) in [
+        ("Vision", '='),
+        ("Hållbarhet", '='),
+        ("Hög sysselsättning", '-'),
+        ("Kontakt", '='),
+    ] {
+        let i = lines.iter().position(|l| *l == title).expect(title);
+        assert_eq!(lines[i + 1], rule.to_string().repeat(text::width(title)));
+    }
+    assert_eq!(lines[0], lines[2], "the document title is framed");
+    assert_eq!(lines[1], "Smedjebackens kommun – Vision och mål");
+    // The contact block comes last.
+    let contact = lines.iter().position(|l| *l == "Kontakt").unwrap();
+    assert!(lines[contact..].contains(&"0240-66 00 00"));
+    assert!(!lines[contact..].contains(&"Bra verksamhet"));
+}
+
+#[test]
+fn markdown_has_the_heading_levels() {
+    let out = stdout(&["--print", "--format", "markdown"]);
+    let headings: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(
+        headings,
+        [
+            "# Vision och mål",
+            "## Vision",
+            "## Hållbarhet",
+            "### En kommun för alla",
+            "### En ekokommun i framkant",
+            "## Utveckling",
+            "### Hög sysselsättning",
+            "### Attraktivt boende",
+            "## Effektivitet",
+            "### Bra ekonomi",
+            "### Bra verksamhet",
+            "## Kontakt",
+        ]
+    );
+}
+
+/// ESC, any other control but newline, C1 controls and DEL.
+fn assert_inert(name: &str, out: &str) {
+    if let Some(c) = out.chars().find(|&c| c.is_control() && c != '\n') {
+        panic!("{name}: {c:?} in output");
+    }
+    assert!(
+        !out.chars()
+            .any(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+        "{name}: bidi control in output"
+    );
+}
+
+#[test]
+fn nothing_printed_is_an_escape_sequence() {
+    for format in ["text", "markdown"] {
+        assert_inert(format, &stdout(&["--print", "--format", format]));
+        let hostile = stdout(&[
+            "--print",
+            "--format",
+            format,
+            "--data",
+            "tests/data/hostile.ron",
+        ]);
+        assert_inert(&format!("hostile {format}"), &hostile);
+        // Cleaned, not dropped: the words around the sequences are all there.
+        for words in [
+            "Vision och mål",
+            "välkomnande kommun.",
+            "Hållbarhet",
+            "möjligheter.",
+            "0240-66 00 00",
+        ] {
+            assert!(
+                hostile.contains(words),
+                "{format}: lacks {words:?}\n{hostile}"
+            );
+        }
+        assert!(!hostile.contains("pwned") && !hostile.contains("secret"));
+    }
+}
+
+/// Runs `malbild --print` in a pseudo-terminal `cols` wide and returns what it wrote.
+fn print_in_pty(cols: u16) -> String {
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.arg("--print");
+    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("LANG", "C.UTF-8");
+    let mut child = pty.slave.spawn_command(cmd).expect("spawn");
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().expect("reader");
+    let collect = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        // Ends with EIO once the child is gone; what was read is kept.
+        let _ = reader.read_to_end(&mut out);
+        out
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("--print did not exit");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(status.success());
+    let out = collect.join().expect("reader thread");
+    drop(pty.master);
+    String::from_utf8(out).expect("UTF-8").replace("\r\n", "\n")
+}
+
+#[test]
+fn print_to_a_terminal_wraps_to_its_width() {
+    let out = print_in_pty(50);
+    assert!(out.lines().all(|l| text::width(l) <= 50), "{out}");
+    // The long paragraphs use the room: a line over 40 columns shows it did not wrap at 20.
+    assert!(out.lines().any(|l| text::width(l) > 40), "{out}");
+    assert_eq!(
+        words(&out),
+        words(&stdout(&["--print"])),
+        "same words, other breaks"
+    );
+    let wide = print_in_pty(120);
+    assert!(wide.lines().any(|l| text::width(l) > 80), "{wide}");
+}
+
+#[test]
+fn markdown_paragraphs_keep_their_text() {
+    let outline = Outline::bundled();
+    let out = stdout(&["--print", "--format", "markdown"]);
+    for node in &outline.nodes {
+        for block in &node.blocks {
+            assert!(out.contains(block.text()), "{:?}", block.text());
+        }
+    }
+}
