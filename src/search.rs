@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::content::Outline;
+use crate::content::{Block, Outline};
 
 /// Folds one character to what it is compared as: lower case, accents dropped.
 fn fold_char(c: char) -> &'static str {
@@ -113,14 +113,15 @@ pub struct Index {
 }
 
 impl Index {
-    /// Folds each node's title and detail text.
+    /// Folds each node's title and detail text. A perspective's list of its goals' titles is
+    /// left out: it matches by its own words, and shows as the ancestor of matching goals.
     pub fn new(outline: &Outline) -> Index {
         let haystacks = outline
             .nodes
             .iter()
             .map(|node| {
                 let mut all = fold(&node.title);
-                for block in &node.blocks {
+                for block in node.blocks.iter().filter(|b| !matches!(b, Block::Item(_))) {
                     all.push('\n');
                     all.push_str(&fold(block.text()));
                 }
@@ -178,6 +179,21 @@ mod tests {
         assert!(!finds("Bra ekonomi i balans", "balans skola"));
         assert!(!finds("Bra ekonomi", ""));
         assert!(!finds("Bra ekonomi", "   "));
+    }
+
+    #[test]
+    fn perspectives_match_by_their_own_words() {
+        let outline = Outline::bundled();
+        let index = Index::new(&outline);
+        // "ekokommun" is in a goal's title, which the perspective's detail lists.
+        let m: Vec<&str> = index
+            .matching(&words("ekokommun"))
+            .into_iter()
+            .map(|n| outline.nodes[n].id.as_str())
+            .collect();
+        assert_eq!(m, ["ekokommun-i-framkant"]);
+        let m = index.matching(&words("hallbarhet"));
+        assert!(m.contains(&outline.find("hallbarhet").unwrap()));
     }
 
     #[test]
