@@ -918,6 +918,10 @@ mod tests {
         }
     }
 
+    fn click(app: &mut App, now: Instant, column: u16, row: u16) {
+        app.update(Action::Click { column, row }, now);
+    }
+
     fn id(app: &App) -> &str {
         &app.outline.nodes[app.selected].id
     }
@@ -1162,7 +1166,7 @@ mod tests {
         run(&mut app, now, &[Action::Jump(2)]);
         let row = app.areas().tree_inner.y;
         let col = app.areas().tree_inner.x + 2;
-        run(&mut app, now, &[Action::Click { column: col, row }]);
+        click(&mut app, now, col, row);
         assert!(!app.expanded[0]);
         assert_eq!(id(&app), "vision");
     }
@@ -1171,42 +1175,14 @@ mod tests {
     fn clicks_select_and_toggle() {
         let (mut app, now) = app();
         let inner = app.areas().tree_inner;
-        run(
-            &mut app,
-            now,
-            &[Action::Click {
-                column: inner.x + 12,
-                row: inner.y + 2,
-            }],
-        );
+        click(&mut app, now, inner.x + 12, inner.y + 2);
         assert_eq!(id(&app), "en-kommun-for-alla");
-        run(
-            &mut app,
-            now,
-            &[Action::Click {
-                column: inner.x + 10,
-                row: inner.y + 1,
-            }],
-        );
+        click(&mut app, now, inner.x + 10, inner.y + 1);
         assert_eq!(id(&app), "hallbarhet");
-        run(
-            &mut app,
-            now,
-            &[Action::Click {
-                column: inner.x + 10,
-                row: inner.y + 1,
-            }],
-        );
+        click(&mut app, now, inner.x + 10, inner.y + 1);
         assert!(!app.expanded[1], "a second click toggles");
         let detail = app.areas().detail;
-        run(
-            &mut app,
-            now,
-            &[Action::Click {
-                column: detail.x + 3,
-                row: detail.y + 3,
-            }],
-        );
+        click(&mut app, now, detail.x + 3, detail.y + 3);
         assert_eq!(app.focus, Focus::Detail);
     }
 
