@@ -168,11 +168,12 @@ impl Pty {
         let for_reader = Arc::clone(&shared);
         let reader = thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            let mut paused = false;
             loop {
                 let mut fds = [
                     libc::pollfd {
                         fd: reading.as_raw_fd(),
-                        events: libc::POLLIN,
+                        events: if paused { 0 } else { libc::POLLIN },
                         revents: 0,
                     },
                     libc::pollfd {
@@ -190,7 +191,16 @@ impl Pty {
                     break;
                 }
                 if fds[1].revents != 0 {
-                    return; // Asked to let go of the master.
+                    let mut order = [0u8];
+                    match (&stop_rx).read(&mut order) {
+                        Ok(1) if order[0] == b'p' => paused = true,
+                        _ => return, // Asked to let go of the master.
+                    }
+                    continue;
+                }
+                if paused {
+                    // Only the child's exit wakes a paused reader.
+                    break;
                 }
                 match reading.read(&mut buf) {
                     Ok(0) | Err(_) => break,
@@ -386,6 +396,13 @@ impl Pty {
     /// True while the child has not exited.
     pub fn running(&mut self) -> bool {
         self.exit.is_none() && self.child.try_wait().expect("try_wait").is_none()
+    }
+
+    /// Stops reading the master, like a terminal that no longer takes output (a stalled SSH
+    /// connection): once the pty's buffer is full, the child's writes block.
+    pub fn pause_reading(&mut self) {
+        let stop = self.stop.as_ref().expect("reader running");
+        (&*stop).write_all(b"p").expect("pause reader");
     }
 
     /// Closes every handle on the master side, so the terminal hangs up.
