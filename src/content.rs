@@ -3,6 +3,7 @@
 //! The RON file is parsed into the serde types below, validated, cleaned of anything a terminal
 //! would interpret, and flattened into an [`Outline`]: the one shape the rest of the app reads.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::Read as _;
 
@@ -1215,7 +1216,7 @@ impl Iterator for Lexer<'_> {
 }
 
 /// One step of a path into the document: a field, or an item of a list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Seg {
     Field(String),
     Index(usize),
@@ -1237,6 +1238,8 @@ struct Entry {
 /// Where every value of a data file is, found by a forgiving scan that works on broken files.
 struct Spans {
     entries: Vec<Entry>,
+    /// The first entry at each path, so a large file is looked up in linear time.
+    index: HashMap<Vec<Seg>, usize>,
     /// Brackets never closed: the bracket and its byte offset, outermost first.
     unclosed: Vec<(char, usize)>,
 }
@@ -1323,7 +1326,15 @@ impl Spans {
         for f in frames {
             entries[f.entry].end = source.len();
         }
-        Spans { entries, unclosed }
+        let mut index = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            index.entry(e.path.clone()).or_insert(i);
+        }
+        Spans {
+            entries,
+            index,
+            unclosed,
+        }
     }
 
     /// Records a value starting at `start` in the innermost open container.
@@ -1365,7 +1376,7 @@ impl Spans {
 
     /// The first value at `path`.
     fn get(&self, path: &[Seg]) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.path == path)
+        self.index.get(path).map(|&i| &self.entries[i])
     }
 
     /// The innermost container holding byte `at`.
@@ -1430,21 +1441,24 @@ pub fn validate(document: &Document, source: &str) -> Vec<Problem> {
     let spans = Spans::scan(source);
     let mut problems = Vec::new();
     let f = |name: &str| Seg::Field(name.to_string());
+    // Where each line starts, so a position is found without reading the file up to it.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let at = |path: &[Seg], key: bool| {
         spans.get(path).map(|e| {
-            line_col(
-                source,
-                if key {
-                    e.key.unwrap_or(e.start)
-                } else {
-                    e.start
-                },
-            )
+            let at = if key {
+                e.key.unwrap_or(e.start)
+            } else {
+                e.start
+            };
+            let line = starts.partition_point(|&s| s <= at);
+            let start = starts[line - 1];
+            (line, source[start..at].chars().count() + 1)
         })
     };
-    // Each id so far, with the node that has it and where.
-    type Seen = (String, Place, Option<(usize, usize)>);
-    let mut seen: Vec<Seen> = Vec::new();
+    // Each id so far: the node that has it first, and where.
+    let mut seen: HashMap<String, (Place, Option<(usize, usize)>)> = HashMap::new();
     let mut id = |id: &str, place: Place, path: Vec<Seg>, problems: &mut Vec<Problem>| {
         let mut path = path;
         path.push(f("id"));
@@ -1464,7 +1478,7 @@ pub fn validate(document: &Document, source: &str) -> Vec<Problem> {
             });
         }
         if !id.is_empty()
-            && let Some((_, first_place, first)) = seen.iter().find(|(s, _, _)| *s == id)
+            && let Some((first_place, first)) = seen.get(id)
         {
             problems.push(Problem {
                 position,
@@ -1476,7 +1490,7 @@ pub fn validate(document: &Document, source: &str) -> Vec<Problem> {
                 },
             });
         }
-        seen.push((id.to_string(), place, position));
+        seen.entry(id.to_string()).or_insert((place, position));
     };
     let nonempty = |text: &str,
                     place: Place,
@@ -1812,6 +1826,79 @@ mod tests {
         assert_eq!(clean("a\u{7f}\u{85}\u{0}b\r"), "ab");
         assert_eq!(clean("a\tb"), "a   b");
         assert_eq!(clean("x\u{202e}y"), "xy");
+    }
+
+    /// The issue of the first problem loading `source`.
+    fn first_issue(source: &str) -> Issue {
+        load("x.ron", source).unwrap_err().problems.remove(0).issue
+    }
+
+    #[test]
+    fn every_type_refuses_unknown_fields() {
+        for head in ["Document(", "Vision(", "Perspective(", "Goal(", "Contact("] {
+            let source = BUNDLED.replacen(head, &format!("{head} bogus: \"x\","), 1);
+            assert!(
+                matches!(first_issue(&source), Issue::UnknownField { ref found, .. } if found == "bogus"),
+                "{head}"
+            );
+        }
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf_are_accepted() {
+        let crlf = BUNDLED.replace('\n', "\r\n");
+        assert!(load("x.ron", &format!("\u{feff}{crlf}")).is_ok());
+        let broken = format!("\u{feff}{}", BUNDLED.replacen("title:", "titel:", 1));
+        let e = load("x.ron", &broken).unwrap_err();
+        let line = BUNDLED.lines().position(|l| l.contains("title:")).unwrap() + 1;
+        assert_eq!(e.problems[0].position, Some((line, 5)));
+    }
+
+    #[test]
+    fn wrong_type_names_the_field_and_node() {
+        let source = BUNDLED.replacen("title: \"Bra ekonomi\"", "title: 42", 1);
+        let issue = first_issue(&source);
+        assert_eq!(
+            issue,
+            Issue::WrongType {
+                place: Place::Goal(1, 3, Some("effektivitet".into())),
+                field: Some("title".into()),
+                shape: Shape::Text,
+            }
+        );
+        assert_eq!(
+            issue.describe(Lang::En).0,
+            "`title` in goal 1 of perspective \"effektivitet\" should be a string in double quotes"
+        );
+    }
+
+    #[test]
+    fn ids_must_be_lowercase_ascii() {
+        for bad in ["Bra-ekonomi", "bra ekonomi", "bra_ekonomi", "ekonomi✓"] {
+            let source = BUNDLED.replace("\"bra-ekonomi\"", &format!("\"{bad}\""));
+            assert!(matches!(first_issue(&source), Issue::BadId(..)), "{bad}");
+        }
+        assert_eq!(suggest_id("Hållbarhet & Ö"), "hallbarhet-o");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let (text, caret) = excerpt(&line, 301);
+        assert!(text::width(&text) <= EXCERPT_WIDTH + 2, "{text}");
+        assert_eq!(text.chars().nth(caret.len() - 1), Some('X'));
+        let (text, caret) = excerpt("\tå 漢字 x", 7);
+        assert_eq!(text, "    å 漢字 x");
+        assert_eq!(caret, format!("{}^", " ".repeat(11)));
+    }
+
+    #[test]
+    fn clean_leaves_the_next_sequence_to_be_removed() {
+        assert_eq!(clean("a\u{1b}]0;t\u{1b}[1;1Hb"), "ab");
+        assert_eq!(clean("a\u{9b}\nb"), "a\nb");
+        assert_eq!(clean("a\u{1b}(\nb"), "a\nb");
+        let many = "\u{1b}]".repeat(100_000);
+        assert_eq!(clean(&many), "");
     }
 
     #[test]
