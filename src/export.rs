@@ -249,5 +249,9 @@ mod tests {
     fn text_is_wrapped_to_the_width() {
         let out = render(&Outline::bundled(), Format::Text, 40);
         assert!(out.lines().all(|l| text::width(l) <= 40), "{out}");
+        // Headings too, with rules as wide as their longest line.
+        let out = render(&Outline::bundled(), Format::Text, 20);
+        assert!(out.lines().all(|l| text::width(l) <= 20), "{out}");
+        assert!(out.starts_with("====================\nSmedjebackens kommun\n– Vision och mål\n"));
     }
 }

@@ -528,6 +528,13 @@ proptest! {
     }
 
     #[test]
+    fn any_text_never_panics(source in any::<String>()) {
+        if let Err(e) = content::load("x.ron", &source) {
+            prop_assert!(!e.render(malbild::i18n::Lang::Sv).chars().any(is_unsafe));
+        }
+    }
+
+    #[test]
     fn mangled_documents_never_panic(source in mangled_document()) {
         if let Err(e) = content::load("x.ron", &source) {
             prop_assert!(!e.problems.is_empty());
