@@ -144,7 +144,8 @@ pub enum Issue {
     PermissionDenied,
     IsDirectory,
     Unreadable(String),
-    TooBig(u64),
+    /// The size when the file system knows it.
+    TooBig(Option<u64>),
     NotUtf8(usize),
     Empty,
     TooDeep,
@@ -233,13 +234,21 @@ impl Issue {
                 pick(format!("kan inte läsas: {e}"), format!("cannot be read: {e}")),
                 None,
             ),
-            Issue::TooBig(n) => (
-                pick(
-                    format!("filen är {n} byte; en datafil får vara högst {MAX_FILE_BYTES} byte"),
-                    format!(
-                        "the file is {n} bytes; a data file may be at most {MAX_FILE_BYTES} bytes"
+            Issue::TooBig(size) => (
+                match size {
+                    Some(n) => pick(
+                        format!("filen är {n} byte; en datafil får vara högst {MAX_FILE_BYTES} byte"),
+                        format!(
+                            "the file is {n} bytes; a data file may be at most {MAX_FILE_BYTES} bytes"
+                        ),
                     ),
-                ),
+                    None => pick(
+                        format!("filen är över {MAX_FILE_BYTES} byte, gränsen för en datafil"),
+                        format!(
+                            "the file is over {MAX_FILE_BYTES} bytes, the limit for a data file"
+                        ),
+                    ),
+                },
                 Some(pick(
                     "är det rätt fil?".into(),
                     "is it the right file?".into(),
@@ -755,7 +764,7 @@ pub fn read(path: &std::path::Path) -> Result<String, LoadError> {
         return Err(fail(Issue::IsDirectory, None, ""));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(Issue::TooBig(meta.len()), None, ""));
+        return Err(fail(Issue::TooBig(Some(meta.len())), None, ""));
     }
     // Read one byte past the limit, in case the file grew since it was measured.
     let mut bytes = Vec::new();
@@ -763,7 +772,8 @@ pub fn read(path: &std::path::Path) -> Result<String, LoadError> {
         .and_then(|f| std::io::Read::read_to_end(&mut f.take(MAX_FILE_BYTES + 1), &mut bytes))
         .map_err(|e| fail(io_issue(&e), None, ""))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(fail(Issue::TooBig(bytes.len() as u64), None, ""));
+        // A device or a file still growing: its size is not known.
+        return Err(fail(Issue::TooBig(None), None, ""));
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
