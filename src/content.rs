@@ -173,6 +173,14 @@ pub enum Issue {
         shape: Shape,
     },
     MissingComma,
+    /// The field name before the missing `:`, if there is one.
+    MissingColon(Option<String>),
+    /// A closing bracket that does not match the innermost open one (its line and column).
+    Mismatch {
+        found: char,
+        open: (char, usize, usize),
+    },
+    UnclosedComment,
     Unterminated {
         runs_to: Option<usize>,
     },
@@ -400,6 +408,48 @@ impl Issue {
                 Some(pick(
                     "varje fält och varje listelement slutar med `,`".into(),
                     "every field and every list item ends with `,`".into(),
+                )),
+            ),
+            Issue::MissingColon(field) => {
+                let field = field.as_deref().map(clean);
+                (
+                    match &field {
+                        Some(f) => pick(
+                            format!("`:` saknas efter `{f}`"),
+                            format!("a `:` is missing after `{f}`"),
+                        ),
+                        None => pick("här saknas `:`".into(), "a `:` is missing here".into()),
+                    },
+                    Some(pick(
+                        format!("skriv `{}: ...`", field.as_deref().unwrap_or("namn")),
+                        format!("write `{}: ...`", field.as_deref().unwrap_or("name")),
+                    )),
+                )
+            }
+            Issue::Mismatch {
+                found,
+                open: (open, l, c),
+            } => {
+                let want = closer(*open);
+                (
+                    pick(
+                        format!("här står `{found}`, men `{open}` på {} är inte stängd med `{want}`", at((*l, *c))),
+                        format!("found `{found}`, but the `{open}` at {} is not closed with `{want}`", at((*l, *c))),
+                    ),
+                    Some(pick(
+                        format!("lägg till `{want}` före, eller ta bort en `{found}` för mycket"),
+                        format!("add the `{want}` before it, or remove a `{found}` too many"),
+                    )),
+                )
+            }
+            Issue::UnclosedComment => (
+                pick(
+                    "kommentaren som börjar här tar aldrig slut".into(),
+                    "the comment that starts here never ends".into(),
+                ),
+                Some(pick(
+                    "avsluta den med */".into(),
+                    "end it with */".into(),
                 )),
             ),
             Issue::Unterminated { runs_to } => (
@@ -819,10 +869,14 @@ pub fn load(file: &str, source: &str) -> Result<Outline, LoadError> {
         None => source.into(),
     };
     let mut lexer = Lexer::new(&text);
-    if lexer.next().is_none() {
+    let tokens: Vec<Token> = lexer.by_ref().collect();
+    if let Some(at) = lexer.unclosed_comment {
+        return Err(one(Some(line_col(&text, at)), Issue::UnclosedComment));
+    }
+    if tokens.is_empty() {
         return Err(one(None, Issue::Empty));
     }
-    if let Some(at) = too_deep(&text) {
+    if let Some(at) = too_deep(&tokens) {
         return Err(one(Some(line_col(&text, at)), Issue::TooDeep));
     }
     let options = ron::Options::default().with_recursion_limit(MAX_DEPTH * 2);
@@ -899,6 +953,36 @@ fn parse_problem(source: &str, e: &ron::error::SpannedError) -> Problem {
     {
         return problem(t.start, Issue::Unterminated { runs_to: None });
     }
+    // A closing bracket of the wrong kind explains the parser's complaint best.
+    if let Some(t) = tokens
+        .iter()
+        .find(|t| t.start == at && t.kind == Tok::Close)
+    {
+        let mut open = Vec::new();
+        for t in tokens.iter().take_while(|t| t.start < at) {
+            match t.kind {
+                Tok::Open(c) => open.push((c, t.start)),
+                Tok::Close => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        let found = source[t.start..].chars().next().unwrap_or(')');
+        if let Some(&(bracket, o)) = open.last() {
+            let want = closer(bracket);
+            if found != want {
+                let (line, col) = line_col(source, o);
+                return problem(
+                    at,
+                    Issue::Mismatch {
+                        found,
+                        open: (bracket, line, col),
+                    },
+                );
+            }
+        }
+    }
     let place = spans.place_at(at);
     let issue = match &e.code {
         ron::Error::NoSuchStructField {
@@ -961,6 +1045,15 @@ fn parse_problem(source: &str, e: &ron::error::SpannedError) -> Problem {
             }),
         },
         ron::Error::TrailingCharacters => Issue::Trailing,
+        ron::Error::ExpectedMapColon => Issue::MissingColon(
+            tokens
+                .iter()
+                .take_while(|t| t.end <= at)
+                .last()
+                .filter(|t| t.kind == Tok::Ident)
+                .map(|t| source[t.start..t.end].to_string()),
+        ),
+        ron::Error::UnclosedBlockComment => Issue::UnclosedComment,
         ron::Error::InvalidEscape(_) => {
             if let Some(t) = tokens.iter().find(|t| t.start <= at && at < t.end) {
                 at = bad_escape(&source[t.start..t.end]).map_or(at, |i| t.start + i);
@@ -990,6 +1083,15 @@ fn bad_escape(literal: &str) -> Option<usize> {
         .map(|&(i, _)| i)
 }
 
+/// The bracket that closes `open`.
+fn closer(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
 /// True for a string that seems to have swallowed the file up to the next field's opening
 /// quote: it spans lines and ends in `name:`.
 fn looks_unclosed(literal: &str) -> bool {
@@ -1008,6 +1110,9 @@ fn looks_unclosed(literal: &str) -> bool {
 
 /// The shape a value at `path` should have, from the schema.
 fn shape(path: &[Seg]) -> Option<Shape> {
+    if path.is_empty() {
+        return Some(Shape::Struct("Document"));
+    }
     match path.last()? {
         Seg::Index(_) => match path.len().checked_sub(2).map(|i| &path[i])? {
             Seg::Index(_) => None,
@@ -1030,9 +1135,9 @@ fn shape(path: &[Seg]) -> Option<Shape> {
 }
 
 /// Byte offset where nesting first goes deeper than [`MAX_DEPTH`].
-fn too_deep(source: &str) -> Option<usize> {
+fn too_deep(tokens: &[Token]) -> Option<usize> {
     let mut depth = 0usize;
-    for t in Lexer::new(source) {
+    for t in tokens {
         match t.kind {
             Tok::Open(_) => {
                 depth += 1;
@@ -1072,11 +1177,17 @@ struct Token {
 struct Lexer<'a> {
     s: &'a str,
     i: usize,
+    /// Where a block comment starts that the file ends inside.
+    unclosed_comment: Option<usize>,
 }
 
 impl<'a> Lexer<'a> {
     fn new(s: &'a str) -> Self {
-        Lexer { s, i: 0 }
+        Lexer {
+            s,
+            i: 0,
+            unclosed_comment: None,
+        }
     }
 
     fn peek(&self, n: usize) -> Option<char> {
@@ -1092,6 +1203,7 @@ impl<'a> Lexer<'a> {
             if trimmed.starts_with("//") {
                 self.i += trimmed.find('\n').unwrap_or(trimmed.len());
             } else if trimmed.starts_with("/*") {
+                let start = self.i;
                 let mut depth = 0usize;
                 let bytes = self.s.as_bytes();
                 while self.i < self.s.len() {
@@ -1107,6 +1219,9 @@ impl<'a> Lexer<'a> {
                     } else {
                         self.i += 1;
                     }
+                }
+                if depth > 0 {
+                    self.unclosed_comment = Some(start);
                 }
                 // A '/*' may have been stepped into mid-character; realign.
                 while !self.s.is_char_boundary(self.i) {
