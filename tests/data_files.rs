@@ -5,7 +5,7 @@
 //! `NAME.en.expected` (with `--lang en`). After changing a message on purpose, rewrite them
 //! with `MALBILD_BLESS=1 cargo test --test data_files` and read the diff.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -363,6 +363,66 @@ fn the_terminal_is_untouched_when_input_is_bad() {
         assert!(newlines > 0, "{args:?}: {text:?}");
         assert_eq!(text.matches("\r\n").count(), newlines, "{text:?}");
     }
+}
+
+#[test]
+fn the_interface_shows_the_data_file() {
+    let dir = tempdir("interface-data");
+    let file = dir.join("egen.ron");
+    let source = content::BUNDLED.replace("title: \"Effektivitet\"", "title: \"Hushållning\"");
+    std::fs::write(&file, source).unwrap();
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.args(["--data", file.to_str().unwrap()]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("LANG", "C.UTF-8");
+    let mut child = pty.slave.spawn_command(cmd).expect("spawn");
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().expect("reader");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !String::from_utf8_lossy(&seen).contains("Hushållning") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(bytes) => seen.extend(bytes),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("never drawn: {:?}", String::from_utf8_lossy(&seen));
+            }
+        }
+    }
+    assert!(!String::from_utf8_lossy(&seen).contains("Effektivitet"));
+    let mut keys = pty.master.take_writer().expect("writer");
+    keys.write_all(b"q").unwrap();
+    keys.flush().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("q did not quit");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(status.success());
 }
 
 #[test]
