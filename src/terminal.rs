@@ -16,6 +16,8 @@ use crate::app::{Action, App};
 use crate::keymap::{self, KeySpec};
 use crate::ui;
 
+mod input;
+
 /// Turns off everything `enter` turned on: mouse reports, bracketed paste, the alternate
 /// screen, the hidden cursor.
 const LEAVE: &[u8] = b"\x1b[?1006l\x1b[?1000l\x1b[?2004l\x1b[?1049l\x1b[?25h";
@@ -66,13 +68,12 @@ fn input_fd() -> io::Result<(RawFd, Option<std::fs::File>)> {
     Ok((tty.as_raw_fd(), Some(tty)))
 }
 
-/// Blocks in `poll` on `fd` for `events` (plus the hang-up conditions poll always reports);
-/// true when the terminal is gone, false when it has input.
-fn wait_tty(fd: RawFd, events: libc::c_short) -> bool {
+/// Blocks in `poll` until the tty has input (false) or is gone (true).
+fn wait_tty(fd: RawFd) -> bool {
     loop {
         let mut pfd = libc::pollfd {
             fd,
-            events,
+            events: libc::POLLIN,
             revents: 0,
         };
         // SAFETY: one valid pollfd, and the count says one.
@@ -86,57 +87,54 @@ fn wait_tty(fd: RawFd, events: libc::c_short) -> bool {
         if pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
             return true;
         }
-        if pfd.revents & events != 0 {
+        if pfd.revents & libc::POLLIN != 0 {
             return false;
         }
     }
 }
 
-/// Reads terminal events on its own thread, so the run loop never waits on a read.
-///
-/// crossterm is only ever asked for events that are already there (`poll(ZERO)`), after our
-/// own `poll` has said the tty is readable and not hung up. A blocking `event::read` would wait
-/// inside crossterm for the rest of a partial escape sequence (`ESC [ <`), and if the terminal
-/// hangs up meanwhile, crossterm retries the failing read forever at full CPU (crossterm#793).
+/// Bytes waiting in the tty's input queue.
+fn unread(fd: RawFd) -> usize {
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int through the pointer.
+    let r = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) };
+    if r < 0 { 0 } else { n.max(0) as usize }
+}
+
+/// Reads the tty on its own thread and decodes it with [`input::Parser`], so the run loop
+/// never waits on a read. The thread only ever blocks in `poll`, which reports a hang-up even
+/// in the middle of an escape sequence, and reads only what `poll` says is there: nothing can
+/// spin on a dead terminal, and no input waits unread (see `input` for why not crossterm's
+/// reader).
 fn spawn_input(fd: RawFd, tx: Sender<Message>) {
     thread::spawn(move || {
+        let mut parser = input::Parser::default();
+        let mut buffer = [0u8; 1024];
+        let mut events = Vec::new();
         loop {
-            loop {
-                match event::poll(Duration::ZERO) {
-                    Ok(true) => match event::read() {
-                        Ok(ev) => {
-                            if tx.send(Message::Input(ev)).is_err() {
-                                return;
-                            }
-                        }
-                        Err(_) => {
-                            let _ = tx.send(Message::HangUp);
-                            return;
-                        }
-                    },
-                    Ok(false) => break,
-                    Err(_) => {
-                        let _ = tx.send(Message::HangUp);
-                        return;
-                    }
-                }
-            }
-            if wait_tty(fd, libc::POLLIN) {
+            if wait_tty(fd) {
                 let _ = tx.send(Message::HangUp);
                 return;
             }
-        }
-    });
-}
-
-/// Watches for the hang-up alone, asking `poll` for no input at all, so it never wakes while
-/// the terminal lives. It still reports a hang-up that arrives while the input thread is inside
-/// crossterm (which cannot be interrupted and may spin), and without any SIGHUP: the tty may
-/// not be our controlling terminal.
-fn spawn_hangup_watch(fd: RawFd, tx: Sender<Message>) {
-    thread::spawn(move || {
-        if wait_tty(fd, 0) {
-            let _ = tx.send(Message::HangUp);
+            // SAFETY: reads at most `buffer.len()` bytes into `buffer`.
+            let n = unsafe { libc::read(fd, buffer.as_mut_ptr().cast(), buffer.len()) };
+            if n <= 0 {
+                let e = io::Error::last_os_error().kind();
+                if n < 0 && matches!(e, io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock) {
+                    continue;
+                }
+                // End of file or an error: the terminal is gone.
+                let _ = tx.send(Message::HangUp);
+                return;
+            }
+            let n = n as usize;
+            let more = n == buffer.len() || unread(fd) > 0;
+            parser.advance(&buffer[..n], more, &mut events);
+            for event in events.drain(..) {
+                if tx.send(Message::Input(event)).is_err() {
+                    return;
+                }
+            }
         }
     });
 }
@@ -231,7 +229,6 @@ pub fn run(mut app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
             return Err(e);
         }
     };
-    spawn_hangup_watch(fd, tx.clone());
     spawn_input(fd, tx);
     let result = event_loop(&mut term, &mut app, admin_exit, &rx);
     drop(term);

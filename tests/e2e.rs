@@ -320,6 +320,43 @@ fn odd_sizes_work() {
     }
 }
 
+/// True when rows 1 to 3 of the screen end with a pane's right border in column `cols`.
+fn right_edge_at(screen: &vt100::Screen, cols: u16) -> bool {
+    screen.size().1 == cols
+        && (1..4).all(|row| {
+            screen
+                .cell(row, cols - 1)
+                .is_some_and(|c| ["│", "║", "┐", "╗"].contains(&c.contents()))
+        })
+}
+
+#[test]
+fn resizing_the_window_redraws_at_the_new_size() {
+    let mut p = start(&[]);
+    assert!(right_edge_at(p.output().parser.screen(), 80));
+    for (cols, rows) in [(100, 30), (60, 20)] {
+        p.resize(cols, rows);
+        assert!(
+            p.wait_until(TIMEOUT, |o| right_edge_at(o.parser.screen(), cols)),
+            "not redrawn at {cols}x{rows}:\n{}",
+            p.screen()
+        );
+        p.expect_flow(VISION);
+    }
+    p.send(b"q");
+    p.expect_exit_ok(TIMEOUT);
+}
+
+/// Input larger than one read (a paste, a held key over a slow link) is all handled, up to
+/// its last key, without waiting for more input.
+#[test]
+fn a_burst_of_input_is_read_to_the_end() {
+    let mut p = start(&[]);
+    let burst = [b"\x1b[I".repeat(1500), b"G".to_vec()].concat();
+    p.send(&burst);
+    p.expect_flow("Kommunorganisationens arbete");
+}
+
 // 6 ----------------------------------------------------------------------------------------
 
 #[test]

@@ -398,6 +398,23 @@ impl Pty {
         self.exit.is_none() && self.child.try_wait().expect("try_wait").is_none()
     }
 
+    /// Changes the window size, as a terminal emulator does when its window is resized.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.output().parser.screen_mut().set_size(rows, cols);
+        self.cols = cols;
+        let size = PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        self.master
+            .as_ref()
+            .expect("master")
+            .resize(size)
+            .expect("resize");
+    }
+
     /// Stops reading the master, like a terminal that no longer takes output (a stalled SSH
     /// connection): once the pty's buffer is full, the child's writes block.
     pub fn pause_reading(&mut self) {
