@@ -181,6 +181,8 @@ pub enum Issue {
         open: (char, usize, usize),
     },
     UnclosedComment,
+    /// Something other than a field name where one belongs, in this node.
+    ExpectedField(Place),
     Unterminated {
         runs_to: Option<usize>,
     },
@@ -439,6 +441,19 @@ impl Issue {
                     Some(pick(
                         format!("lägg till `{want}` före, eller ta bort en `{found}` för mycket"),
                         format!("add the `{want}` before it, or remove a `{found}` too many"),
+                    )),
+                )
+            }
+            Issue::ExpectedField(place) => {
+                let place = place.name(lang);
+                (
+                    pick(
+                        format!("här ska ett fältnamn stå, i {place}"),
+                        format!("a field name belongs here, in {place}"),
+                    ),
+                    Some(pick(
+                        "ett fält skrivs `namn: värde,`, t.ex. `title: \"...\",`".into(),
+                        "a field is written `name: value,`, e.g. `title: \"...\",`".into(),
                     )),
                 )
             }
@@ -1054,6 +1069,9 @@ fn parse_problem(source: &str, e: &ron::error::SpannedError) -> Problem {
                 .map(|t| source[t.start..t.end].to_string()),
         ),
         ron::Error::UnclosedBlockComment => Issue::UnclosedComment,
+        ron::Error::ExpectedIdentifier
+        | ron::Error::InvalidIdentifier(_)
+        | ron::Error::SuggestRawIdentifier(_) => Issue::ExpectedField(place),
         ron::Error::InvalidEscape(_) => {
             if let Some(t) = tokens.iter().find(|t| t.start <= at && at < t.end) {
                 at = bad_escape(&source[t.start..t.end]).map_or(at, |i| t.start + i);
