@@ -613,30 +613,37 @@ async fn connection(shared: &Arc<Shared>, socket: TcpStream, peer: SocketAddr, t
         }
     };
     let messages = messages(shared.settings.lang);
-    // Before a session: the handshake and the login get a grace period.
-    let mut ended = false;
-    tokio::select! {
-        _ = &mut running => return,
-        _ = stopped(&mut shutdown) => {
-            disconnect(messages.shutdown).await;
-            return;
-        }
-        _ = tokio::time::sleep(LOGIN_GRACE) => {
-            if !progress.opened.load(Ordering::SeqCst) {
-                disconnect("").await;
+    let opened = || progress.opened.load(Ordering::SeqCst);
+    let login = tokio::time::Instant::now() + LOGIN_GRACE;
+    let mut login_pending = true;
+    let mut give_up: Option<tokio::time::Instant> = None;
+    // Until the session (or its refusal) is over: the login gets a grace period, and when the
+    // server stops, a session gets a moment to say goodbye itself.
+    loop {
+        tokio::select! {
+            _ = &mut running => return,
+            _ = progress.ended.notified() => break,
+            _ = tokio::time::sleep_until(login), if login_pending => {
+                login_pending = false;
+                if !opened() {
+                    disconnect("").await;
+                    return;
+                }
+            }
+            _ = stopped(&mut shutdown), if give_up.is_none() => {
+                if !opened() {
+                    disconnect(messages.shutdown).await;
+                    return;
+                }
+                give_up = Some(tokio::time::Instant::now() + SHUTDOWN_GRACE);
+            }
+            _ = tokio::time::sleep_until(give_up.unwrap_or(login)), if give_up.is_some() => {
+                disconnect(messages.shutdown).await;
                 return;
             }
         }
-        _ = progress.ended.notified() => ended = true,
     }
-    // The session's own task handles its end, the idle timeout and the goodbye; this only
-    // makes sure the connection does not outlive it.
-    if !ended {
-        tokio::select! {
-            _ = &mut running => return,
-            _ = progress.ended.notified() => {}
-        }
-    }
+    // The connection does not outlive its session.
     tokio::select! {
         _ = &mut running => {}
         _ = tokio::time::sleep(AFTER_SESSION) => disconnect("").await,

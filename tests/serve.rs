@@ -1,0 +1,906 @@
+//! `malbild serve` end to end: a russh client and a vt100 screen against a server on loopback,
+//! an OpenSSH client through a pty, and the byte decoder on its own.
+#![cfg(feature = "serve")]
+
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use malbild::app::{Action, App, Config};
+use malbild::content::Outline;
+use malbild::keymap::{self, Context};
+use malbild::serve::input::Decoder;
+use malbild::serve::{self, Server, Settings};
+use malbild::theme::Glyphs;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use russh::keys::PublicKeyOrCertificate;
+use russh::keys::ssh_key::HashAlg;
+use russh::{ChannelMsg, client};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A fresh directory for host keys.
+fn temp_dir() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "malbild-serve-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn settings() -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        host_key: temp_dir().join("host_key"),
+        ..Settings::default()
+    }
+}
+
+async fn start(settings: Settings) -> Server {
+    serve::start(settings, Outline::bundled()).await.unwrap()
+}
+
+/// Trusts any host key and remembers its fingerprint.
+struct Client {
+    seen: Arc<Mutex<Option<String>>>,
+}
+
+impl client::Handler for Client {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        key: &PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        if let PublicKeyOrCertificate::PublicKey { key, .. } = key {
+            *self.seen.lock().unwrap() = Some(key.fingerprint(HashAlg::Sha256).to_string());
+        }
+        Ok(true)
+    }
+}
+
+/// One visitor: the SSH channel and what their terminal shows.
+struct Visitor {
+    handle: client::Handle<Client>,
+    channel: russh::Channel<client::Msg>,
+    screen: vt100::Parser,
+    stderr: Vec<u8>,
+    exit: Option<u32>,
+    closed: bool,
+    host_key: Arc<Mutex<Option<String>>>,
+    first_data: Option<Instant>,
+}
+
+async fn connect(addr: SocketAddr) -> Visitor {
+    let seen = Arc::new(Mutex::new(None));
+    let config = Arc::new(client::Config::default());
+    let mut handle = client::connect(
+        config,
+        addr,
+        Client {
+            seen: Arc::clone(&seen),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(handle.authenticate_none("visitor").await.unwrap().success());
+    let channel = handle.channel_open_session().await.unwrap();
+    Visitor {
+        handle,
+        channel,
+        screen: vt100::Parser::new(24, 80, 0),
+        stderr: Vec::new(),
+        exit: None,
+        closed: false,
+        host_key: seen,
+        first_data: None,
+    }
+}
+
+/// Connects with a pty of `width`×`height` and starts the shell.
+async fn visit(addr: SocketAddr, width: u16, height: u16) -> Visitor {
+    let mut v = connect(addr).await;
+    v.screen.screen_mut().set_size(height, width);
+    v.channel
+        .request_pty(
+            false,
+            "xterm-256color",
+            u32::from(width),
+            u32::from(height),
+            0,
+            0,
+            &[],
+        )
+        .await
+        .unwrap();
+    v.channel.request_shell(false).await.unwrap();
+    v
+}
+
+impl Visitor {
+    /// Reads until `done` holds for the screen (true) or the channel closes or time runs out.
+    async fn until(&mut self, done: impl Fn(&Visitor) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            if done(self) {
+                return true;
+            }
+            if self.closed {
+                return false;
+            }
+            let msg = match tokio::time::timeout_at(deadline, self.channel.wait()).await {
+                Ok(m) => m,
+                Err(_) => return false,
+            };
+            match msg {
+                Some(ChannelMsg::Data { data }) => {
+                    self.first_data.get_or_insert_with(Instant::now);
+                    self.screen.process(&data);
+                }
+                Some(ChannelMsg::ExtendedData { data, .. }) => self.stderr.extend_from_slice(&data),
+                Some(ChannelMsg::ExitStatus { exit_status }) => self.exit = Some(exit_status),
+                Some(ChannelMsg::Close) | None => self.closed = true,
+                Some(_) => {}
+            }
+        }
+    }
+
+    async fn until_closed(&mut self) -> bool {
+        self.until(|v| v.closed).await
+    }
+
+    async fn until_screen(&mut self, expected: &[String]) -> bool {
+        let ok = self.until(|v| rows(v.screen.screen()) == expected).await;
+        if !ok {
+            eprintln!("expected:\n{}", expected.join("\n"));
+            eprintln!("got:\n{}", rows(self.screen.screen()).join("\n"));
+        }
+        ok
+    }
+
+    async fn type_bytes(&self, bytes: &[u8]) {
+        self.channel.data(bytes).await.unwrap();
+    }
+
+    fn text(&self) -> String {
+        self.screen.screen().contents()
+    }
+}
+
+fn rows(screen: &vt100::Screen) -> Vec<String> {
+    let (_, width) = screen.size();
+    screen
+        .rows(0, width)
+        .map(|r| r.trim_end().to_string())
+        .collect()
+}
+
+/// The app as a visitor with an xterm gets it.
+fn local_app() -> App {
+    let config = Config {
+        glyphs: Glyphs::detect(Some("xterm-256color"), None, None, Some("C.UTF-8")),
+        colour: true,
+        mouse: true,
+        ..Config::default()
+    };
+    App::new(Outline::bundled(), config, Instant::now())
+}
+
+/// What the screen should read after `actions` at `width`×`height`, drawn locally.
+fn expected(app: &mut App, width: u16, height: u16, actions: &[Action]) -> Vec<String> {
+    let now = Instant::now();
+    app.update(Action::Resize { width, height }, now);
+    for a in actions {
+        app.update(a.clone(), now);
+    }
+    let mut term = Terminal::new(TestBackend::new(width, height)).unwrap();
+    term.draw(|f| f.render_widget(&*app, f.area())).unwrap();
+    let buffer = term.backend().buffer();
+    (0..height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
+fn restored(screen: &vt100::Screen) -> bool {
+    !screen.alternate_screen()
+        && !screen.hide_cursor()
+        && !screen.bracketed_paste()
+        && screen.mouse_protocol_mode() == vt100::MouseProtocolMode::None
+}
+
+#[tokio::test]
+async fn start_screen_keys_resize_and_quit() {
+    let server = start(settings()).await;
+    let mut v = visit(server.local_addr(), 80, 24).await;
+    let mut app = local_app();
+    assert!(v.until_screen(&expected(&mut app, 80, 24, &[])).await);
+    assert!(v.screen.screen().alternate_screen());
+    assert!(v.screen.screen().hide_cursor());
+    assert_eq!(
+        v.screen.screen().mouse_protocol_mode(),
+        vt100::MouseProtocolMode::PressRelease
+    );
+
+    v.type_bytes(b"j").await;
+    assert!(
+        v.until_screen(&expected(&mut app, 80, 24, &[Action::Down]))
+            .await
+    );
+    // An arrow key in one packet, a Tab, then End.
+    v.type_bytes(b"\x1b[B\t\x1b[F").await;
+    let keys = [Action::Down, Action::FocusNext, Action::Last];
+    assert!(v.until_screen(&expected(&mut app, 80, 24, &keys)).await);
+
+    v.channel.window_change(100, 30, 0, 0).await.unwrap();
+    v.screen.screen_mut().set_size(30, 100);
+    assert!(v.until_screen(&expected(&mut app, 100, 30, &[])).await);
+
+    v.type_bytes(b"q").await;
+    assert!(v.until_closed().await);
+    assert_eq!(v.exit, Some(0));
+    assert!(restored(v.screen.screen()));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_lone_esc_arrives_after_a_pause() {
+    let server = start(settings()).await;
+    let mut v = visit(server.local_addr(), 80, 24).await;
+    let mut app = local_app();
+    assert!(v.until_screen(&expected(&mut app, 80, 24, &[])).await);
+    v.type_bytes(b"?").await;
+    assert!(
+        v.until_screen(&expected(&mut app, 80, 24, &[Action::Help]))
+            .await
+    );
+    v.type_bytes(b"\x1b").await;
+    assert!(
+        v.until_screen(&expected(&mut app, 80, 24, &[Action::Back]))
+            .await
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_zero_size_pty_gets_80_by_24() {
+    let server = start(settings()).await;
+    let mut v = connect(server.local_addr()).await;
+    v.channel
+        .request_pty(false, "xterm", 0, 0, 0, 0, &[])
+        .await
+        .unwrap();
+    v.channel.request_shell(false).await.unwrap();
+    let mut app = local_app();
+    assert!(v.until_screen(&expected(&mut app, 80, 24, &[])).await);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn exec_is_refused_with_status_1() {
+    let server = start(settings()).await;
+    let mut v = connect(server.local_addr()).await;
+    v.channel.exec(true, "cat /etc/passwd").await.unwrap();
+    assert!(v.until_closed().await);
+    assert_eq!(v.exit, Some(1));
+    let message = String::from_utf8_lossy(&v.stderr);
+    assert!(message.contains("inga kommandon"), "{message}");
+    assert_eq!(message.lines().count(), 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_shell_without_a_pty_is_refused_with_status_1() {
+    let server = start(settings()).await;
+    let mut v = connect(server.local_addr()).await;
+    v.channel.request_shell(true).await.unwrap();
+    assert!(v.until_closed().await);
+    assert_eq!(v.exit, Some(1));
+    let message = String::from_utf8_lossy(&v.stderr);
+    assert!(message.contains("ssh -t"), "{message}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn sftp_and_forwarding_are_refused() {
+    let server = start(settings()).await;
+    let v = connect(server.local_addr()).await;
+    assert!(
+        v.handle
+            .channel_open_direct_tcpip("127.0.0.1", 22, "127.0.0.1", 5000)
+            .await
+            .is_err()
+    );
+    // A second session channel on the same connection is refused too.
+    let mut v = v;
+    v.channel.request_subsystem(true, "sftp").await.unwrap();
+    assert!(v.until_closed().await);
+    assert_eq!(v.exit, Some(1));
+    assert!(v.handle.channel_open_session().await.is_err());
+    server.stop().await;
+}
+
+async fn first_frame(v: &mut Visitor) -> bool {
+    v.until(|v| v.text().contains("Mål")).await
+}
+
+#[tokio::test]
+async fn max_per_ip_is_enforced_and_given_back() {
+    let server = start(Settings {
+        max_per_ip: 2,
+        ..settings()
+    })
+    .await;
+    let addr = server.local_addr();
+    let mut a = visit(addr, 80, 24).await;
+    let mut b = visit(addr, 80, 24).await;
+    assert!(first_frame(&mut a).await && first_frame(&mut b).await);
+    let mut c = visit(addr, 80, 24).await;
+    assert!(c.until_closed().await);
+    assert_eq!(c.exit, Some(1));
+    assert!(
+        c.text().contains("för många samtidiga sessioner"),
+        "{}",
+        c.text()
+    );
+    assert_eq!(server.sessions(), 2);
+
+    a.type_bytes(b"q").await;
+    assert!(a.until_closed().await);
+    drop(a);
+    let deadline = Instant::now() + WAIT;
+    while server.sessions() > 1 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut d = visit(addr, 80, 24).await;
+    assert!(first_frame(&mut d).await);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn max_sessions_is_enforced() {
+    let server = start(Settings {
+        max_sessions: 1,
+        ..settings()
+    })
+    .await;
+    let addr = server.local_addr();
+    let mut a = visit(addr, 80, 24).await;
+    assert!(first_frame(&mut a).await);
+    let mut b = visit(addr, 80, 24).await;
+    assert!(b.until_closed().await);
+    assert_eq!(b.exit, Some(1));
+    assert!(b.text().contains("Servern är upptagen"), "{}", b.text());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn idle_timeout_ends_the_session_and_restores_the_screen() {
+    let server = start(Settings {
+        idle_timeout: Duration::from_secs(1),
+        ..settings()
+    })
+    .await;
+    let mut v = visit(server.local_addr(), 80, 24).await;
+    assert!(first_frame(&mut v).await);
+    let since = Instant::now();
+    assert!(v.until_closed().await);
+    assert!(since.elapsed() >= Duration::from_millis(900));
+    assert_eq!(v.exit, Some(0));
+    assert!(restored(v.screen.screen()));
+    assert!(v.text().contains("utan inmatning"), "{}", v.text());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn input_keeps_an_idle_session_open() {
+    let server = start(Settings {
+        idle_timeout: Duration::from_secs(1),
+        ..settings()
+    })
+    .await;
+    let mut v = visit(server.local_addr(), 80, 24).await;
+    assert!(first_frame(&mut v).await);
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        v.type_bytes(b"j").await;
+    }
+    // Two seconds in, with input every half second: still open.
+    let _ = v.until(|v| v.closed).await;
+    assert!(v.closed);
+    assert!(v.first_data.unwrap().elapsed() >= Duration::from_secs(2));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn stopping_says_goodbye_to_every_session() {
+    let server = start(settings()).await;
+    let mut v = visit(server.local_addr(), 80, 24).await;
+    assert!(first_frame(&mut v).await);
+    let stopping = tokio::spawn(server.stop());
+    assert!(v.until_closed().await);
+    assert_eq!(v.exit, Some(0));
+    assert!(restored(v.screen.screen()));
+    assert!(v.text().contains("Servern stängs"), "{}", v.text());
+    tokio::time::timeout(WAIT, stopping).await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn the_host_key_is_made_once_and_reused() {
+    let s = settings();
+    let path = s.host_key.clone();
+    let server = start(s.clone()).await;
+    let first = server.fingerprint().to_string();
+    let v = connect(server.local_addr()).await;
+    assert_eq!(v.host_key.lock().unwrap().as_deref(), Some(first.as_str()));
+    drop(v);
+    server.stop().await;
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let server = start(s).await;
+    assert_eq!(server.fingerprint(), first);
+    let v = connect(server.local_addr()).await;
+    assert_eq!(v.host_key.lock().unwrap().as_deref(), Some(first.as_str()));
+    server.stop().await;
+
+    // A different file is a different key.
+    let other = start(settings()).await;
+    assert_ne!(other.fingerprint(), first);
+    other.stop().await;
+}
+
+// --- The decoder: bytes to events to actions -------------------------------------------------
+
+fn events(chunks: &[&[u8]]) -> Vec<Event> {
+    let mut d = Decoder::default();
+    chunks.iter().flat_map(|c| d.feed(c)).collect()
+}
+
+fn action(event: &Event) -> Option<Action> {
+    keymap::map(event, Context::default())
+}
+
+fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+#[test]
+fn arrows_and_letters() {
+    let got = events(&[b"\x1b[A\x1b[B\x1bOC\x1b[Dq"]);
+    assert_eq!(
+        got,
+        vec![
+            key(KeyCode::Up, KeyModifiers::NONE),
+            key(KeyCode::Down, KeyModifiers::NONE),
+            key(KeyCode::Right, KeyModifiers::NONE),
+            key(KeyCode::Left, KeyModifiers::NONE),
+            key(KeyCode::Char('q'), KeyModifiers::NONE),
+        ]
+    );
+    let actions: Vec<_> = got.iter().filter_map(action).collect();
+    assert_eq!(
+        actions,
+        [
+            Action::Up,
+            Action::Down,
+            Action::Right,
+            Action::Left,
+            Action::Quit
+        ]
+    );
+}
+
+#[test]
+fn ctrl_arrows_keep_their_modifier() {
+    let got = events(&[b"\x1b[1;5C\x1b[1;3A"]);
+    assert_eq!(
+        got,
+        vec![
+            key(KeyCode::Right, KeyModifiers::CONTROL),
+            key(KeyCode::Up, KeyModifiers::ALT),
+        ]
+    );
+    // With a modifier an arrow is not a plain move.
+    assert_eq!(action(&got[0]), Some(Action::Touch));
+}
+
+#[test]
+fn function_keys() {
+    let got = events(&[b"\x1bOP\x1b[24~\x1b[15~"]);
+    assert_eq!(
+        got,
+        vec![
+            key(KeyCode::F(1), KeyModifiers::NONE),
+            key(KeyCode::F(12), KeyModifiers::NONE),
+            key(KeyCode::F(5), KeyModifiers::NONE),
+        ]
+    );
+    assert_eq!(action(&got[0]), Some(Action::Help));
+}
+
+#[test]
+fn sgr_mouse_clicks_and_wheel() {
+    let got = events(&[b"\x1b[<0;10;5M\x1b[<0;10;5m\x1b[<64;3;4M"]);
+    assert_eq!(
+        got[0],
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 9,
+            row: 4,
+            modifiers: KeyModifiers::NONE,
+        })
+    );
+    let actions: Vec<_> = got.iter().filter_map(action).collect();
+    assert_eq!(
+        actions,
+        [
+            Action::Click { column: 9, row: 4 },
+            Action::WheelUp { column: 2, row: 3 }
+        ]
+    );
+}
+
+#[test]
+fn a_paste_containing_q_does_not_quit() {
+    let got = events(&[b"\x1b[200~q\x1b[201~"]);
+    assert_eq!(got, vec![Event::Paste("q".into())]);
+    assert_eq!(action(&got[0]), Some(Action::Touch));
+    // While searching, the paste is the query.
+    let cx = Context {
+        searching: true,
+        ..Context::default()
+    };
+    assert_eq!(
+        keymap::map(&got[0], cx),
+        Some(Action::SearchInput("q".into()))
+    );
+}
+
+#[test]
+fn a_paste_split_across_packets_is_one_paste() {
+    let got = events(&[b"\x1b[200~quit", b" now\x1b[2", b"01~"]);
+    assert_eq!(got, vec![Event::Paste("quit now".into())]);
+}
+
+#[test]
+fn an_escape_sequence_split_across_two_packets() {
+    let mut d = Decoder::default();
+    assert!(d.feed(b"\x1b[").is_empty());
+    assert!(d.needs_flush());
+    assert_eq!(d.feed(b"A"), vec![key(KeyCode::Up, KeyModifiers::NONE)]);
+    assert!(d.feed(b"\xc3").is_empty());
+    assert_eq!(
+        d.feed(b"\xa5"),
+        vec![key(KeyCode::Char('å'), KeyModifiers::NONE)]
+    );
+}
+
+#[test]
+fn a_lone_esc_waits_for_the_flush() {
+    let mut d = Decoder::default();
+    assert!(d.feed(b"\x1b").is_empty());
+    assert!(d.needs_flush());
+    let got = d.flush();
+    assert_eq!(got, vec![key(KeyCode::Esc, KeyModifiers::NONE)]);
+    assert_eq!(action(&got[0]), Some(Action::Back));
+    assert!(!d.needs_flush());
+}
+
+#[test]
+fn ctrl_c_quits_and_ctrl_letters_do_not() {
+    let got = events(&[b"\x03\x11"]);
+    assert_eq!(
+        got,
+        vec![
+            key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            key(KeyCode::Char('q'), KeyModifiers::CONTROL),
+        ]
+    );
+    assert_eq!(action(&got[0]), Some(Action::Quit));
+    assert_eq!(action(&got[1]), Some(Action::Touch));
+}
+
+#[test]
+fn an_endless_sequence_is_dropped() {
+    let mut d = Decoder::default();
+    d.feed(b"\x1b[200~");
+    let junk = vec![b'x'; serve::input::MAX_PENDING + 10];
+    assert!(d.feed(&junk).is_empty());
+    // The parser starts over: the next key is a key again.
+    assert_eq!(
+        d.feed(b"j"),
+        vec![key(KeyCode::Char('j'), KeyModifiers::NONE)]
+    );
+}
+
+// --- OpenSSH -----------------------------------------------------------------------------------
+
+/// The server binary on a free port; returns the child and the address it printed.
+fn spawn_binary(
+    extra: &[&str],
+) -> (
+    std::process::Child,
+    SocketAddr,
+    std::thread::JoinHandle<String>,
+) {
+    let dir = temp_dir();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_malbild"))
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0", "--host-key"])
+        .arg(dir.join("key"))
+        .args(extra)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        let mut lines = std::io::BufReader::new(stderr);
+        let mut line = String::new();
+        let mut tx = Some(tx);
+        while std::io::BufRead::read_line(&mut lines, &mut line).unwrap_or(0) > 0 {
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                let addr = rest.split(',').next().unwrap().trim().to_string();
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(addr);
+                }
+            }
+            all.push_str(&line);
+            line.clear();
+        }
+        all
+    });
+    let addr = rx
+        .recv_timeout(WAIT)
+        .expect("the server printed its address");
+    (child, addr.parse().unwrap(), reader)
+}
+
+fn have_ssh() -> bool {
+    let found = std::process::Command::new("ssh")
+        .arg("-V")
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        eprintln!("note: no ssh client on PATH; skipping the OpenSSH test");
+    }
+    found
+}
+
+fn ssh_args(addr: SocketAddr) -> Vec<String> {
+    [
+        "-p",
+        &addr.port().to_string(),
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "IdentityFile=/dev/null",
+        "127.0.0.1",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Reads the pty into a vt100 screen on a thread; the screen is shared.
+fn read_pty(
+    mut reader: Box<dyn Read + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            screen.lock().unwrap().process(&buf[..n]);
+        }
+    })
+}
+
+fn wait_until(what: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + WAIT;
+    while Instant::now() < deadline {
+        if what() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    what()
+}
+
+#[test]
+fn openssh_client_smoke_and_sigterm() {
+    if !have_ssh() {
+        return;
+    }
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let (mut server, addr, log) = spawn_binary(&[]);
+
+    // `ssh host cmd` is refused with status 1.
+    let out = std::process::Command::new("ssh")
+        .args(ssh_args(addr))
+        .arg("ls")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("inga kommandon"));
+
+    let run_ssh = |screen: Arc<Mutex<vt100::Parser>>| {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new("ssh");
+        cmd.arg("-tt");
+        for a in ssh_args(addr) {
+            cmd.arg(a);
+        }
+        cmd.env("TERM", "xterm-256color");
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        let reader = read_pty(pty.master.try_clone_reader().unwrap(), screen);
+        let writer = pty.master.take_writer().unwrap();
+        (child, writer, reader, pty.master)
+    };
+
+    // A visit: the start screen, a key, q, exit status 0.
+    let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+    let (mut child, mut writer, reader, _master) = run_ssh(Arc::clone(&screen));
+    let mut app = local_app();
+    let start = expected(&mut app, 80, 24, &[]);
+    assert!(
+        wait_until(|| rows(screen.lock().unwrap().screen()) == start),
+        "{}",
+        screen.lock().unwrap().screen().contents()
+    );
+    writer.write_all(b"j").unwrap();
+    let down = expected(&mut app, 80, 24, &[Action::Down]);
+    assert!(wait_until(|| rows(screen.lock().unwrap().screen()) == down));
+    writer.write_all(b"q").unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    reader.join().unwrap();
+    assert!(restored(screen.lock().unwrap().screen()));
+
+    // SIGTERM with a visitor on: goodbye, ssh exits 0, the server exits 0.
+    let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+    let (mut child, _writer, reader, _master) = run_ssh(Arc::clone(&screen));
+    assert!(wait_until(|| screen
+        .lock()
+        .unwrap()
+        .screen()
+        .contents()
+        .contains("Mål")));
+    // SAFETY: kill only sends a signal to our own child.
+    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    reader.join().unwrap();
+    let screen = screen.lock().unwrap();
+    assert!(restored(screen.screen()));
+    assert!(screen.screen().contents().contains("Servern stängs"));
+    let code = server.wait().unwrap();
+    assert_eq!(code.code(), Some(0));
+    let log = log.join().unwrap();
+    // One line at the start and one at the end of each session, never what was typed.
+    assert_eq!(log.matches("start 127.0.0.1:").count(), 2, "{log}");
+    assert_eq!(log.matches("end 127.0.0.1:").count(), 2, "{log}");
+    assert!(
+        log.contains("reason=quit") && log.contains("reason=shutdown"),
+        "{log}"
+    );
+    assert!(
+        log.contains("refused 127.0.0.1:") && log.contains("reason=exec"),
+        "{log}"
+    );
+}
+
+// --- Load -------------------------------------------------------------------------------------
+
+/// 100 visitors at once, 50 keys each; every one must end on the right screen. Prints the
+/// server's RSS and the median time from connect to the first frame.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "load test: run with --ignored"]
+async fn hundred_concurrent_sessions() {
+    const SESSIONS: usize = 100;
+    const KEYS: &[u8] = b"jjlkjhjlGgjjjkkl\tjjkj\tkjjjGgjlhjjkkjjl\tjkjjjkljjjh";
+    assert_eq!(KEYS.len(), 50);
+    let (mut server, addr, _log) = spawn_binary(&["--max-sessions", "200", "--max-per-ip", "200"]);
+    let want = {
+        let mut app = local_app();
+        let mut d = Decoder::default();
+        let actions: Vec<Action> = d
+            .feed(KEYS)
+            .iter()
+            .filter_map(|e| keymap::map(e, Context::default()))
+            .collect();
+        expected(&mut app, 80, 24, &actions)
+    };
+    let want = Arc::new(want);
+    let mut tasks = Vec::new();
+    for _ in 0..SESSIONS {
+        let want = Arc::clone(&want);
+        tasks.push(tokio::spawn(async move {
+            let t0 = Instant::now();
+            let mut v = visit(addr, 80, 24).await;
+            assert!(first_frame(&mut v).await);
+            let first = v.first_data.unwrap() - t0;
+            for k in KEYS {
+                v.type_bytes(&[*k]).await;
+            }
+            let ok = v.until_screen(&want).await;
+            (ok, first, v)
+        }));
+    }
+    let mut firsts = Vec::new();
+    let mut visitors = Vec::new();
+    for t in tasks {
+        let (ok, first, v) = t.await.unwrap();
+        assert!(ok, "a session ended on the wrong screen");
+        firsts.push(first);
+        visitors.push(v);
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap();
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS"))
+        .unwrap_or("VmRSS: ?")
+        .to_string();
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("VmHWM: ?")
+        .to_string();
+    firsts.sort();
+    println!(
+        "{SESSIONS} sessions: server {rss}, peak {hwm}; connect to first frame: median {:?}, max {:?}",
+        firsts[firsts.len() / 2],
+        firsts[firsts.len() - 1]
+    );
+    for v in &visitors {
+        v.type_bytes(b"q").await;
+    }
+    for v in &mut visitors {
+        assert!(v.until_closed().await);
+        assert_eq!(v.exit, Some(0));
+    }
+    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    assert_eq!(server.wait().unwrap().code(), Some(0));
+}
