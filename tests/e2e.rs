@@ -560,6 +560,60 @@ fn kiosk_admin_exit_key_quits_cleanly() {
     assert_restored(&p.raw());
 }
 
+fn unbase64(text: &[u8]) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut bits, mut n) = (0u32, 0);
+    for &c in text.iter().take_while(|&&c| c != b'=') {
+        let v = ALPHABET.iter().position(|&a| a == c).expect("base64 digit") as u32;
+        bits = bits << 6 | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    out
+}
+
+/// The payloads of every OSC 52 clipboard write in `raw`.
+fn clipboard_writes(raw: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = raw;
+    while let Some(at) = rest.windows(7).position(|w| w == b"\x1b]52;c;") {
+        let body = &rest[at + 7..];
+        let end = body
+            .iter()
+            .position(|&b| b == 0x07)
+            .expect("OSC 52 ends with BEL");
+        found.push(String::from_utf8(unbase64(&body[..end])).expect("UTF-8"));
+        rest = &body[end..];
+    }
+    found
+}
+
+#[test]
+fn y_copies_the_text_and_kiosk_never_does() {
+    let mut p = start(&[]);
+    p.send(b"jj");
+    p.expect_flow(FIRST_GOAL);
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    assert!(clipboard_writes(&p.raw()).is_empty());
+    p.send(b"y");
+    assert!(p.wait_until(TIMEOUT, |o| !clipboard_writes(&o.raw).is_empty()));
+    let copies = clipboard_writes(&p.raw());
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let flat = copies[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(FIRST_GOAL), "copied: {:?}", copies[0]);
+
+    let mut p = start(&["--kiosk"]);
+    p.send(b"jj");
+    p.expect_flow(FIRST_GOAL);
+    p.send(b"y");
+    p.settle(Duration::from_millis(300), TIMEOUT);
+    assert_eq!(count(&p.raw(), b"]52;"), 0, "kiosk wrote to the clipboard");
+}
+
 // 8 ----------------------------------------------------------------------------------------
 
 /// What one SGR parameter list sets.
