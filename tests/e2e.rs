@@ -287,9 +287,10 @@ fn idle_writes_nothing_and_uses_no_cpu() {
     p.send(DOWN);
     p.expect("Vision › Hållbarhet");
     let len = p.settle(Duration::from_millis(300), TIMEOUT);
-    let cpu = p.cpu();
+    let (cpu, wakeups) = (p.cpu(), p.wakeups());
     thread::sleep(Duration::from_secs(2));
     assert_eq!(p.len() - len, 0, "bytes written while idle");
+    assert_eq!(p.wakeups() - wakeups, 0, "threads woke up while idle");
     let used = p.cpu().saturating_sub(cpu);
     // One clock tick of slack for accounting; a process that wakes up periodically shows more.
     assert!(
@@ -516,6 +517,12 @@ fn kiosk_idle_reset_returns_to_the_start_screen() {
         "no idle reset; the screen is:\n{}",
         p.screen()
     );
+    // Back home, nothing is due: no more output, no timer.
+    let len = p.settle(Duration::from_millis(200), TIMEOUT);
+    let wakeups = p.wakeups();
+    thread::sleep(Duration::from_millis(1500));
+    assert_eq!(p.len() - len, 0, "bytes written after the reset");
+    assert_eq!(p.wakeups() - wakeups, 0, "threads woke up after the reset");
 }
 
 #[test]
