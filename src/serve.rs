@@ -15,7 +15,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -378,6 +378,8 @@ pub(crate) struct Shared {
     counts: Mutex<Counts>,
     /// Turns true when the server stops.
     pub shutdown: watch::Receiver<bool>,
+    /// Frames not sent because a client was behind (each followed by a full frame later).
+    pub dropped_frames: AtomicU64,
     /// Connections still open, and a wake-up for each one that closes.
     open: AtomicUsize,
     closed: Notify,
@@ -472,6 +474,11 @@ impl Server {
             .total
     }
 
+    /// Frames dropped so far because a client was not reading fast enough.
+    pub fn dropped_frames(&self) -> u64 {
+        self.shared.dropped_frames.load(Ordering::Relaxed)
+    }
+
     /// Stops accepting, tells every session goodbye and closes it, and returns when all
     /// connections are gone (or after a grace period).
     pub async fn stop(self) {
@@ -527,6 +534,7 @@ pub async fn start(settings: Settings, outline: Outline) -> io::Result<Server> {
         config: Arc::new(config),
         counts: Mutex::new(Counts::default()),
         shutdown,
+        dropped_frames: AtomicU64::new(0),
         open: AtomicUsize::new(0),
         closed: Notify::new(),
     });

@@ -83,8 +83,12 @@ struct Visitor {
 }
 
 async fn connect(addr: SocketAddr) -> Visitor {
+    connect_with(addr, client::Config::default()).await
+}
+
+async fn connect_with(addr: SocketAddr, config: client::Config) -> Visitor {
     let seen = Arc::new(Mutex::new(None));
-    let config = Arc::new(client::Config::default());
+    let config = Arc::new(config);
     let mut handle = client::connect(
         config,
         addr,
@@ -110,18 +114,13 @@ async fn connect(addr: SocketAddr) -> Visitor {
 
 /// Connects with a pty of `width`×`height` and starts the shell.
 async fn visit(addr: SocketAddr, width: u16, height: u16) -> Visitor {
-    let mut v = connect(addr).await;
+    visit_with(connect(addr).await, width, height, "xterm-256color").await
+}
+
+async fn visit_with(mut v: Visitor, width: u16, height: u16, term: &str) -> Visitor {
     v.screen.screen_mut().set_size(height, width);
     v.channel
-        .request_pty(
-            false,
-            "xterm-256color",
-            u32::from(width),
-            u32::from(height),
-            0,
-            0,
-            &[],
-        )
+        .request_pty(false, term, u32::from(width), u32::from(height), 0, 0, &[])
         .await
         .unwrap();
     v.channel.request_shell(false).await.unwrap();
@@ -188,8 +187,12 @@ fn rows(screen: &vt100::Screen) -> Vec<String> {
 
 /// The app as a visitor with an xterm gets it.
 fn local_app() -> App {
+    app_for(Glyphs::Unicode)
+}
+
+fn app_for(glyphs: Glyphs) -> App {
     let config = Config {
-        glyphs: Glyphs::detect(Some("xterm-256color"), None, None, Some("C.UTF-8")),
+        glyphs,
         colour: true,
         mouse: true,
         ..Config::default()
@@ -263,6 +266,68 @@ async fn start_screen_keys_resize_and_quit() {
     assert!(v.until_closed().await);
     assert_eq!(v.exit, Some(0));
     assert!(restored(v.screen.screen()));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn term_linux_gets_the_console_symbols() {
+    let server = start(settings()).await;
+    let mut v = visit_with(connect(server.local_addr()).await, 80, 24, "linux").await;
+    let mut app = app_for(Glyphs::Console);
+    let want = expected(&mut app, 80, 24, &[]);
+    assert_ne!(want, expected(&mut local_app(), 80, 24, &[]));
+    assert!(v.until_screen(&want).await);
+    server.stop().await;
+}
+
+/// A client that stops reading: the server drops frames instead of queueing them, and sends
+/// one full frame when the client reads again.
+#[tokio::test]
+async fn a_client_that_falls_behind_gets_the_right_screen() {
+    let server = start(settings()).await;
+    // A small window, and a client that stops taking packets after a few unread ones.
+    let config = client::Config {
+        window_size: 16 * 1024,
+        channel_buffer_size: 4,
+        ..client::Config::default()
+    };
+    let mut v = visit_with(
+        connect_with(server.local_addr(), config).await,
+        80,
+        24,
+        "xterm",
+    )
+    .await;
+    assert!(first_frame(&mut v).await);
+    let Visitor {
+        handle: _handle,
+        channel,
+        mut screen,
+        ..
+    } = v;
+    let (mut read, write) = channel.split();
+    // 60 resizes between two sizes, each a full frame, then a key; nobody reads for a while.
+    let typing = tokio::spawn(async move {
+        for i in 0..60u32 {
+            let (w, h) = if i % 2 == 0 { (200, 60) } else { (120, 40) };
+            write.window_change(w, h, 0, 0).await.unwrap();
+        }
+        write.data(&b"G"[..]).await.unwrap();
+        write
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    screen.screen_mut().set_size(40, 120);
+    let want = expected(&mut local_app(), 120, 40, &[Action::Last]);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while rows(screen.screen()) != want {
+        match tokio::time::timeout_at(deadline, read.wait()).await {
+            Ok(Some(ChannelMsg::Data { data })) => screen.process(&data),
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => panic!("got:\n{}", rows(screen.screen()).join("\n")),
+        }
+    }
+    let _write = typing.await.unwrap();
+    assert!(server.dropped_frames() > 0);
     server.stop().await;
 }
 

@@ -197,7 +197,7 @@ pub(crate) async fn run(
     let writer = tokio::spawn(writer(write, out_rx, Arc::clone(&bytes_out)));
     let mut visit = Visit::new(&shared, &pty, started);
     let end = visit.run(&mut read, &out, &shared).await;
-    let (width, height) = (visit.app.width, visit.app.height);
+    let (width, height, dropped) = (visit.app.width, visit.app.height, visit.dropped);
     drop(visit);
     let goodbye = match end {
         End::Idle => Some(text.idle),
@@ -229,7 +229,7 @@ pub(crate) async fn run(
             .await;
     }
     log(&format!(
-        "end {peer} term={} size={width}x{height} duration={:.1}s bytes_out={} reason={}",
+        "end {peer} term={} size={width}x{height} duration={:.1}s bytes_out={} dropped_frames={dropped} reason={}",
         pty.term,
         started.elapsed().as_secs_f64(),
         bytes_out.load(Ordering::Relaxed),
@@ -310,6 +310,8 @@ struct Visit {
     full: bool,
     /// Frames were dropped: the client is behind.
     behind: bool,
+    /// Frames dropped in this session.
+    dropped: u64,
     /// Something changed since the last frame.
     dirty: bool,
     last_input: Instant,
@@ -347,6 +349,7 @@ impl Visit {
             decoder: Decoder::default(),
             full: true,
             behind: false,
+            dropped: 0,
             dirty: true,
             last_input: started,
             started,
@@ -396,7 +399,7 @@ impl Visit {
     }
 
     /// Hands a frame to the writer, or drops it when the client is behind.
-    fn send_frame(&mut self, out: &mpsc::Sender<Out>) {
+    fn send_frame(&mut self, out: &mpsc::Sender<Out>, shared: &Shared) {
         if self.behind {
             return;
         }
@@ -405,6 +408,8 @@ impl Visit {
             self.behind = true;
             self.full = true;
             self.dirty = true;
+            self.dropped += 1;
+            shared.dropped_frames.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -478,7 +483,7 @@ impl Visit {
                 let _ = out.try_send(Out::Bytes(osc.into_bytes()));
             }
             if self.dirty {
-                self.send_frame(out);
+                self.send_frame(out, shared);
             }
         }
     }
