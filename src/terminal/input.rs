@@ -17,6 +17,9 @@ const PASTE_END: &[u8] = b"\x1b[201~";
 /// Longest sequence kept while waiting for its end; anything longer is noise (a paste aside).
 const MAX_SEQUENCE: usize = 64;
 
+/// Longest paste kept: a paste whose end never comes must not take all input, or memory.
+const MAX_PASTE: usize = 64 * 1024;
+
 /// Turns input bytes into events; keeps an unfinished sequence for the next read.
 #[derive(Debug, Default)]
 pub struct Parser {
@@ -47,7 +50,12 @@ impl Parser {
                 }
                 Parsed::Ignored => self.buffer.clear(),
                 Parsed::Incomplete => {
-                    if self.buffer.len() > MAX_SEQUENCE && !self.buffer.starts_with(PASTE_START) {
+                    let limit = if self.buffer.starts_with(PASTE_START) {
+                        MAX_PASTE
+                    } else {
+                        MAX_SEQUENCE
+                    };
+                    if self.buffer.len() > limit {
                         self.buffer.clear();
                     }
                 }
@@ -414,6 +422,23 @@ mod tests {
             events(&[b"\x1b[200~q x\x1b[", b"B\x1b[201~j"]),
             vec![Event::Paste("q x\x1b[B".into()), p(KeyCode::Char('j'))]
         );
+    }
+
+    #[test]
+    fn a_paste_that_never_ends_is_dropped() {
+        let endless = [PASTE_START, &[b'x'; MAX_PASTE]].concat();
+        let out = events(&[&endless, b"j"]);
+        assert_eq!(
+            out.last(),
+            Some(&p(KeyCode::Char('j'))),
+            "input goes on after it"
+        );
+        assert!(out.iter().all(|e| !matches!(e, Event::Paste(_))));
+        let mut parser = Parser::default();
+        let mut out = Vec::new();
+        parser.advance(&endless, false, &mut out);
+        parser.advance(b"xj", false, &mut out);
+        assert!(parser.buffer.len() <= MAX_PASTE, "{}", parser.buffer.len());
     }
 
     #[test]
