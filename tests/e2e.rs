@@ -148,6 +148,21 @@ fn signals_quit_and_restore_the_terminal() {
     }
 }
 
+/// With stdin redirected, keys come from /dev/tty.
+#[test]
+fn keys_come_from_the_tty_when_stdin_is_not_one() {
+    let bin = env!("CARGO_BIN_EXE_malbild");
+    let mut p = Spawn::new(&["-c", "exec \"$0\" < /dev/null", bin])
+        .program("/bin/sh")
+        .start();
+    p.expect("Effektivitet");
+    p.send(DOWN);
+    p.expect("Vision › Hållbarhet");
+    p.send(b"q");
+    p.expect_exit_ok(TIMEOUT);
+    assert_restored(&p.raw());
+}
+
 // 3 ----------------------------------------------------------------------------------------
 
 /// Hangs the terminal up and checks the process exits within `PROMPT` without burning CPU on
