@@ -636,6 +636,46 @@ fn y_copies_the_text_and_kiosk_never_does() {
     assert_eq!(count(&p.raw(), b"]52;"), 0, "kiosk wrote to the clipboard");
 }
 
+#[test]
+fn no_mouse_never_turns_mouse_reports_on() {
+    let mut p = start(&["--no-mouse"]);
+    p.send(DOWN);
+    p.expect("Vision › Hållbarhet");
+    p.send(b"q");
+    p.expect_exit_ok(TIMEOUT);
+    let raw = p.raw();
+    assert_eq!(count(&raw, b"\x1b[?1000h"), 0, "mouse reports turned on");
+    assert_eq!(count(&raw, b"\x1b[?1006h"), 0, "mouse reports turned on");
+    assert!(raw.ends_with(b"\x1b[?25h"));
+}
+
+/// A screen reader follows the terminal cursor: it must be visible and on the selected row.
+#[test]
+fn screen_reader_cursor_follows_the_selection() {
+    let mut p = start(&["--screen-reader"]);
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    let cursor = |p: &Pty| {
+        let out = p.output();
+        let screen = out.parser.screen();
+        (!screen.hide_cursor(), screen.cursor_position().0)
+    };
+    let row = selected_row(&p);
+    assert_eq!(cursor(&p), (true, row), "{}", p.screen());
+    p.send(DOWN);
+    assert!(
+        p.wait_until(TIMEOUT, |o| o.parser.screen().cursor_position().0
+            == row + 1),
+        "{}",
+        p.screen()
+    );
+    assert_eq!(cursor(&p), (true, row + 1));
+    assert_eq!(selected_row(&p), row + 1);
+
+    let p = start(&[]);
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    assert!(!cursor(&p).0, "cursor shown without --screen-reader");
+}
+
 // 8 ----------------------------------------------------------------------------------------
 
 /// What one SGR parameter list sets.
