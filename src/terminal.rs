@@ -58,7 +58,8 @@ fn install_panic_hook() {
     }));
 }
 
-/// The file descriptor crossterm reads keys from: stdin if it is a terminal, else /dev/tty.
+/// The tty keys come from, the one crossterm puts in raw mode: stdin if it is a terminal,
+/// else /dev/tty.
 fn input_fd() -> io::Result<(RawFd, Option<std::fs::File>)> {
     // SAFETY: isatty only inspects the descriptor.
     if unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 {
