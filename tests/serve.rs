@@ -243,6 +243,7 @@ async fn start_screen_keys_resize_and_quit() {
     assert!(v.until_screen(&expected(&mut app, 80, 24, &[])).await);
     assert!(v.screen.screen().alternate_screen());
     assert!(v.screen.screen().hide_cursor());
+    assert!(v.screen.screen().bracketed_paste());
     assert_eq!(
         v.screen.screen().mouse_protocol_mode(),
         vt100::MouseProtocolMode::PressRelease
@@ -328,6 +329,31 @@ async fn a_client_that_falls_behind_gets_the_right_screen() {
     }
     let _write = typing.await.unwrap();
     assert!(server.dropped_frames() > 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_idle_session_sends_nothing_and_a_hang_up_ends_it() {
+    let server = start(settings()).await;
+    let mut v = visit(server.local_addr(), 80, 24).await;
+    // The whole first frame, then silence.
+    assert!(
+        v.until_screen(&expected(&mut local_app(), 80, 24, &[]))
+            .await
+    );
+    let quiet = tokio::time::timeout(Duration::from_millis(500), v.channel.wait()).await;
+    assert!(
+        quiet.is_err(),
+        "the server sent something to an idle visitor"
+    );
+    assert_eq!(server.sessions(), 1);
+    // The client goes away without a word.
+    drop(v);
+    let deadline = Instant::now() + WAIT;
+    while server.sessions() > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(server.sessions(), 0);
     server.stop().await;
 }
 
@@ -908,6 +934,21 @@ async fn hundred_concurrent_sessions() {
     const KEYS: &[u8] = b"jjlkjhjlGgjjjkkl\tjjkj\tkjjjGgjlhjjkkjjl\tjkjjjkljjjh";
     assert_eq!(KEYS.len(), 50);
     let (mut server, addr, _log) = spawn_binary(&["--max-sessions", "200", "--max-per-ip", "200"]);
+    // One at a time first: the cost of a connection on an idle server.
+    let mut alone = Vec::new();
+    for _ in 0..10 {
+        let t0 = Instant::now();
+        let mut v = visit(addr, 80, 24).await;
+        assert!(first_frame(&mut v).await);
+        alone.push(v.first_data.unwrap() - t0);
+        v.type_bytes(b"q").await;
+        assert!(v.until_closed().await);
+    }
+    alone.sort();
+    println!(
+        "one at a time: connect to first frame, median {:?}",
+        alone[alone.len() / 2]
+    );
     let want = {
         let mut app = local_app();
         let mut d = Decoder::default();
