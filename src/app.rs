@@ -123,6 +123,16 @@ impl Search {
     pub fn active(&self) -> bool {
         self.editing || self.saved.is_some()
     }
+
+    /// The words to highlight: single letters filter the tree but are not marked, since a mark
+    /// on every "e" helps nobody and costs a style change per letter on a slow link.
+    pub fn highlighted(&self) -> Vec<String> {
+        self.words
+            .iter()
+            .filter(|w| w.chars().count() >= 2)
+            .cloned()
+            .collect()
+    }
 }
 
 /// One logical line of the detail pane, before wrapping.

@@ -138,7 +138,8 @@ fn render_tree(app: &App, areas: &Areas, buf: &mut Buffer) {
     }
     let inner = areas.tree_inner;
     let rows = app.rows();
-    let highlight = app.search.filtering();
+    let words = app.search.highlighted();
+    let highlight = app.search.filtering() && !words.is_empty();
     for (i, &node) in rows
         .iter()
         .skip(app.tree_offset)
@@ -166,7 +167,7 @@ fn render_tree(app: &App, areas: &Areas, buf: &mut Buffer) {
             Span::styled(marker, theme.marker()),
         ];
         let ranges = if highlight {
-            Folded::new(&label).matches(&app.search.words)
+            Folded::new(&label).matches(&words)
         } else {
             Vec::new()
         };
@@ -218,7 +219,8 @@ fn render_detail(app: &App, areas: &Areas, buf: &mut Buffer) {
     let focused = app.focus == Focus::Detail;
     let inner = areas.detail_inner;
     let lines = app.detail_lines();
-    let highlight = app.search.filtering();
+    let words = app.search.highlighted();
+    let highlight = app.search.filtering() && !words.is_empty();
     let mut y = 0usize;
     let first = app.detail_scroll;
     let height = usize::from(inner.height);
@@ -231,7 +233,7 @@ fn render_detail(app: &App, areas: &Areas, buf: &mut Buffer) {
             _ => Style::new(),
         };
         let marks = if highlight && line.kind != LineKind::Breadcrumb {
-            Folded::new(&line.text).matches(&app.search.words)
+            Folded::new(&line.text).matches(&words)
         } else {
             Vec::new()
         };
