@@ -197,16 +197,13 @@ async fn stop_signal() -> io::Result<()> {
     Ok(())
 }
 
-/// The content: bundled, or `--data FILE`.
+/// The content: bundled, or `--data FILE`; errors in the interface language.
 pub fn load(settings: &Settings) -> Result<Outline, String> {
     match &settings.data {
-        None => content::load(content::BUNDLED_NAME, content::BUNDLED).map_err(|e| e.to_string()),
-        Some(path) => {
-            let name = path.display().to_string();
-            let source = content::read_file(path).map_err(|e| format!("{name}: {e}"))?;
-            content::load(&name, &source).map_err(|e| e.to_string())
-        }
+        None => content::load(content::BUNDLED_NAME, content::BUNDLED),
+        Some(path) => content::load_file(path),
     }
+    .map_err(|e| e.render(settings.lang))
 }
 
 /// The result of parsing `serve`'s options.
@@ -216,8 +213,27 @@ pub enum Parsed {
     Help(Lang),
 }
 
-/// Parses the arguments after `serve`.
+/// The language asked for with `--lang`, looked up first so mistakes can be told in it.
+fn language(args: &[String]) -> Lang {
+    let mut lang = Lang::Sv;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = match a.strip_prefix("--lang=") {
+            Some(v) => Some(v),
+            None if a == "--lang" => it.next().map(String::as_str),
+            None => None,
+        };
+        if let Some(l) = value.and_then(Lang::parse) {
+            lang = l;
+        }
+    }
+    lang
+}
+
+/// Parses the arguments after `serve`; a mistake is told in the `--lang` language.
 pub fn parse(args: &[String]) -> Result<Parsed, String> {
+    let sv = language(args) == Lang::Sv;
+    let say = |sv_text: String, en_text: String| if sv { sv_text } else { en_text };
     let mut s = Settings::default();
     let mut help = false;
     let mut it = args.iter();
@@ -230,21 +246,34 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             inline
                 .clone()
                 .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{name} needs a value"))
+                .ok_or_else(|| {
+                    say(
+                        format!("{name} behöver ett värde"),
+                        format!("{name} needs a value"),
+                    )
+                })
         };
         let number = |v: String, max: u64| -> Result<u64, String> {
             v.parse::<u64>()
                 .ok()
                 .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| format!("{name} takes a number from 1 to {max}, not \"{v}\""))
+                .ok_or_else(|| {
+                    say(
+                        format!("{name} vill ha ett tal från 1 till {max}, inte \"{v}\""),
+                        format!("{name} takes a number from 1 to {max}, not \"{v}\""),
+                    )
+                })
         };
         match name {
             "-h" | "--help" => help = true,
             "--listen" => {
                 let v = value()?;
-                s.listen = v
-                    .parse()
-                    .map_err(|_| format!("--listen takes ADDRESS:PORT, not \"{v}\""))?;
+                s.listen = v.parse().map_err(|_| {
+                    say(
+                        format!("--listen vill ha ADRESS:PORT, inte \"{v}\""),
+                        format!("--listen takes ADDRESS:PORT, not \"{v}\""),
+                    )
+                })?;
             }
             "--host-key" => s.host_key = PathBuf::from(value()?),
             "--max-sessions" => s.max_sessions = number(value()?, 100_000)? as usize,
@@ -257,11 +286,18 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             "--data" => s.data = Some(PathBuf::from(value()?)),
             "--lang" => {
                 let v = value()?;
-                s.lang = Lang::parse(&v).ok_or_else(|| format!("unknown language \"{v}\""))?;
+                s.lang = Lang::parse(&v).ok_or_else(|| {
+                    say(
+                        format!("okänt språk \"{v}\": välj sv eller en"),
+                        format!("unknown language \"{v}\": choose sv or en"),
+                    )
+                })?;
             }
             other => {
-                return Err(format!(
-                    "unknown argument \"{other}\"; see malbild serve --help"
+                let other = content::clean(other);
+                return Err(say(
+                    format!("okänt argument \"{other}\". Se malbild serve --help."),
+                    format!("unknown argument \"{other}\". See malbild serve --help."),
                 ));
             }
         }

@@ -1010,3 +1010,51 @@ async fn hundred_concurrent_sessions() {
     unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
     assert_eq!(server.wait().unwrap().code(), Some(0));
 }
+
+// --- Options ----------------------------------------------------------------------------------
+
+fn parse(args: &[&str]) -> Result<serve::Parsed, String> {
+    serve::parse(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+}
+
+#[test]
+fn options_have_the_documented_defaults() {
+    let Ok(serve::Parsed::Run(s)) = parse(&[]) else {
+        panic!("no options is a valid start")
+    };
+    assert_eq!(s.listen, "127.0.0.1:2222".parse().unwrap());
+    assert_eq!((s.max_sessions, s.max_per_ip), (64, 4));
+    assert_eq!(s.idle_timeout, Duration::from_secs(600));
+    assert_eq!(s.max_session, Duration::from_secs(3600));
+    assert!(!s.kiosk);
+}
+
+#[test]
+fn options_are_read_and_mistakes_are_told_in_the_language() {
+    let Ok(serve::Parsed::Run(s)) = parse(&[
+        "--listen=0.0.0.0:22",
+        "--max-sessions",
+        "10",
+        "--max-per-ip=2",
+        "--idle-timeout",
+        "5",
+        "--kiosk",
+        "--lang",
+        "en",
+    ]) else {
+        panic!("valid options")
+    };
+    assert_eq!(s.listen, "0.0.0.0:22".parse().unwrap());
+    assert_eq!((s.max_sessions, s.max_per_ip), (10, 2));
+    assert_eq!(s.idle_timeout, Duration::from_secs(5));
+    assert!(s.kiosk);
+    assert_eq!(s.lang, malbild::i18n::Lang::En);
+    assert!(parse(&["--bogus"]).unwrap_err().contains("okänt argument"));
+    assert!(
+        parse(&["--lang", "en", "--listen", "nowhere"])
+            .unwrap_err()
+            .contains("ADDRESS:PORT")
+    );
+    assert!(parse(&["--max-sessions", "0"]).is_err());
+    assert!(parse(&["--idle-timeout"]).is_err());
+}
