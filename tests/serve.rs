@@ -718,10 +718,30 @@ fn ctrl_c_quits_and_ctrl_letters_do_not() {
 }
 
 #[test]
+fn a_paste_too_long_is_dropped_whole_and_none_of_it_is_typed() {
+    let mut d = Decoder::default();
+    assert!(d.feed(b"\x1b[200~").is_empty());
+    let chunk = vec![b'q'; 4096];
+    for _ in 0..4 {
+        assert!(d.feed(&chunk).is_empty());
+    }
+    // The end marker cut between two packets, then a real key.
+    assert!(d.feed(b"qqq\x1b[20").is_empty());
+    assert_eq!(
+        d.feed(b"1~j"),
+        vec![key(KeyCode::Char('j'), KeyModifiers::NONE)]
+    );
+    assert_eq!(
+        d.feed(b"k"),
+        vec![key(KeyCode::Char('k'), KeyModifiers::NONE)]
+    );
+}
+
+#[test]
 fn an_endless_sequence_is_dropped() {
     let mut d = Decoder::default();
-    d.feed(b"\x1b[200~");
-    let junk = vec![b'x'; serve::input::MAX_PENDING + 10];
+    d.feed(b"\x1b[");
+    let junk = vec![b'1'; serve::input::MAX_PENDING + 10];
     assert!(d.feed(&junk).is_empty());
     // The parser starts over: the next key is a key again.
     assert_eq!(

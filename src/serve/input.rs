@@ -14,6 +14,10 @@ use termina::event as t;
 /// before they are thrown away; the parser re-reads its whole buffer on every byte.
 pub const MAX_PENDING: usize = 8 * 1024;
 
+/// Where a bracketed paste starts and ends.
+const PASTE_START: &[u8] = b"\x1b[200~";
+const PASTE_END: &[u8] = b"\x1b[201~";
+
 /// Turns the bytes a visitor's terminal sends into events, across packet boundaries.
 #[derive(Debug, Default)]
 pub struct Decoder {
@@ -22,6 +26,17 @@ pub struct Decoder {
     pending: usize,
     /// The last chunk may have ended inside a sequence; [`Decoder::flush`] is due after a pause.
     unsure: bool,
+    /// A paste has started and not ended.
+    in_paste: bool,
+    /// A paste was too long: everything up to its end is thrown away, so none of it is read
+    /// as keys.
+    skipping: bool,
+    /// The last bytes seen, to find a paste marker cut between two packets.
+    tail: Vec<u8>,
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 impl Decoder {
@@ -30,6 +45,31 @@ impl Decoder {
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<Event> {
         if bytes.is_empty() {
             return Vec::new();
+        }
+        let mut seen = std::mem::take(&mut self.tail);
+        let carried = seen.len();
+        seen.extend_from_slice(bytes);
+        let start = rfind(&seen, PASTE_START);
+        let end = rfind(&seen, PASTE_END);
+        self.tail = seen[seen.len().saturating_sub(PASTE_END.len() - 1)..].to_vec();
+        let mut bytes = bytes;
+        if self.skipping {
+            match end {
+                // The paste is over: what follows its end is input again.
+                Some(at) => {
+                    self.skipping = false;
+                    self.in_paste = false;
+                    bytes = &bytes[(at + PASTE_END.len()).saturating_sub(carried)..];
+                }
+                None => return Vec::new(),
+            }
+        } else {
+            match (start, end) {
+                (Some(s), Some(e)) => self.in_paste = s > e,
+                (Some(_), None) => self.in_paste = true,
+                (None, Some(_)) => self.in_paste = false,
+                (None, None) => {}
+            }
         }
         self.parser.parse(bytes, true);
         let events = self.drain();
@@ -41,6 +81,7 @@ impl Decoder {
         if self.pending > MAX_PENDING {
             self.parser = termina::Parser::default();
             self.pending = 0;
+            self.skipping = self.in_paste;
         }
         // Only an escape or a cut UTF-8 character can leave bytes waiting.
         self.unsure = bytes.contains(&0x1b) || bytes.last().is_some_and(|&b| b >= 0x80);
