@@ -527,6 +527,58 @@ async fn input_keeps_an_idle_session_open() {
 }
 
 #[tokio::test]
+async fn max_session_ends_even_a_busy_session() {
+    let server = start(Settings {
+        max_session: Duration::from_secs(1),
+        ..settings()
+    })
+    .await;
+    let mut v = visit(server.local_addr(), 80, 24).await;
+    assert!(first_frame(&mut v).await);
+    let typing = async {
+        for _ in 0..30 {
+            if v.channel.data(&b"j"[..]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    typing.await;
+    assert!(v.until_closed().await);
+    assert_eq!(v.exit, Some(0));
+    assert!(restored(v.screen.screen()));
+    assert!(v.text().contains("längsta tid"), "{}", v.text());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn in_kiosk_mode_no_key_quits() {
+    let server = start(Settings {
+        kiosk: true,
+        ..settings()
+    })
+    .await;
+    let mut v = visit(server.local_addr(), 80, 24).await;
+    assert!(first_frame(&mut v).await);
+    v.type_bytes(b"q\x03\x1b").await;
+    // After the Esc delay, so j is j and not Alt-j.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    v.type_bytes(b"j").await;
+    let mut app = app_for(Glyphs::Unicode);
+    app.config.kiosk = true;
+    app.config.idle_reset = Some(Duration::from_secs(120));
+    let want = expected(
+        &mut app,
+        80,
+        24,
+        &[Action::Touch, Action::Touch, Action::Back, Action::Down],
+    );
+    assert!(v.until_screen(&want).await);
+    assert!(!v.closed);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn stopping_says_goodbye_to_every_session() {
     let server = start(settings()).await;
     let mut v = visit(server.local_addr(), 80, 24).await;
