@@ -509,20 +509,22 @@ async fn idle_timeout_ends_the_session_and_restores_the_screen() {
 #[tokio::test]
 async fn input_keeps_an_idle_session_open() {
     let server = start(Settings {
-        idle_timeout: Duration::from_secs(1),
+        idle_timeout: Duration::from_secs(2),
         ..settings()
     })
     .await;
     let mut v = visit(server.local_addr(), 80, 24).await;
     assert!(first_frame(&mut v).await);
-    for _ in 0..4 {
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    // Input every 0.3 s for 3 s: longer than the idle timeout, and the session stays open.
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_millis(300)).await;
         v.type_bytes(b"j").await;
     }
-    // Two seconds in, with input every half second: still open.
-    let _ = v.until(|v| v.closed).await;
-    assert!(v.closed);
-    assert!(v.first_data.unwrap().elapsed() >= Duration::from_secs(2));
+    let typed_until = Instant::now();
+    assert!(v.first_data.unwrap().elapsed() >= Duration::from_secs(3));
+    assert!(v.until_closed().await);
+    // It ends only once the input stops.
+    assert!(typed_until.elapsed() >= Duration::from_millis(1500));
     server.stop().await;
 }
 
