@@ -396,6 +396,28 @@ proptest! {
     }
 }
 
+#[test]
+fn the_invariant_check_finds_broken_states() {
+    let good = Rig::new(config(Mode::Normal, 0), 80, 24).app;
+    assert_eq!(check(&good), Ok(()));
+    let mut hidden = good.clone();
+    hidden.expanded[1] = false;
+    hidden.selected = 2;
+    assert!(check(&hidden).unwrap_err().contains("not among the rows"));
+    let mut scrolled = good.clone();
+    scrolled.detail_scroll = 1000;
+    assert!(check(&scrolled).unwrap_err().contains("detail_scroll"));
+    let mut offset = good.clone();
+    offset.tree_offset = 10;
+    assert!(check(&offset).unwrap_err().contains("tree_offset"));
+    let mut small = Rig::new(config(Mode::Normal, 0), 80, 7).app;
+    small.selected = 9;
+    assert!(check(&small).unwrap_err().contains("off screen"));
+    let mut kiosk = Rig::new(config(Mode::Kiosk, 0), 80, 24).app;
+    kiosk.quit = true;
+    assert!(check(&kiosk).unwrap_err().contains("kiosk"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Search
 // ---------------------------------------------------------------------------------------------

@@ -759,3 +759,31 @@ fn kiosk_too_small_message_offers_no_quit_key() {
     assert!(text.contains("Fönstret"), "{text}");
     assert!(!text.contains("avsluta"), "{text}");
 }
+
+#[test]
+#[ignore = "text::truncate measures emoji ZWJ sequences char by char (👩‍👩‍👧‍👦 as 8 columns, not 2), so \
+            such labels are cut shorter than the room they have"]
+fn truncated_tree_labels_use_the_room_they_have() {
+    for width in [40, 80] {
+        let app = app_of(wide(), normal(), width, 12, &[Action::Jump(1)]);
+        let buf = buffer(&app);
+        let inner = app.areas().tree_inner;
+        for y in inner.top()..inner.bottom() {
+            let cells = visible_cells(&buf, y);
+            let Some((x, _)) = cells
+                .iter()
+                .filter(|(x, _)| (inner.left()..inner.right()).contains(x))
+                .rfind(|(_, s)| s == "…")
+            else {
+                continue;
+            };
+            // Cut with an ellipsis: at most one column (half a wide character) left unused.
+            assert!(
+                inner.right() - 1 - x <= 1,
+                "{width} columns, row {y}: the ellipsis at column {x}, the row ends at {}: {:?}",
+                inner.right(),
+                row_text(&buf, y)
+            );
+        }
+    }
+}
