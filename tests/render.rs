@@ -605,14 +605,21 @@ fn search_matches_are_highlighted_on_exactly_their_cells() {
 }
 
 #[test]
-fn nothing_is_highlighted_without_a_search() {
-    let app = app(normal(), 80, 24, &with(search("xyzzy"), &[]));
-    let buf = buffer(&app);
-    assert!(
-        buf.content
-            .iter()
-            .all(|c| !c.modifier.contains(Modifier::UNDERLINED))
-    );
+fn nothing_is_highlighted_without_a_search_or_a_match() {
+    for actions in [
+        vec![],
+        search("xyzzy"),
+        with(search("kommun"), &[Action::Back]),
+    ] {
+        let app = app(normal(), 80, 24, &actions);
+        let buf = buffer(&app);
+        assert!(
+            buf.content
+                .iter()
+                .all(|c| !c.modifier.contains(Modifier::UNDERLINED)),
+            "{actions:?}"
+        );
+    }
 }
 
 /// Screens that together use every style the interface has.
