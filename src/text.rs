@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// The display width of a string.
 pub fn width(text: &str) -> usize {
@@ -62,17 +63,17 @@ fn wrap_line(line: &str, base: usize, width: usize, out: &mut Vec<Range<usize>>)
                 // Too wide for any line: cut it where the line is full.
                 let mut cut = 0;
                 let mut cols = 0;
-                for (i, c) in word.char_indices() {
-                    let cw = c.width().unwrap_or(0);
-                    if cols + cw > width {
+                for (i, g) in word.grapheme_indices(true) {
+                    let gw = g.width();
+                    if cols + gw > width {
                         break;
                     }
-                    cols += cw;
-                    cut = i + c.len_utf8();
+                    cols += gw;
+                    cut = i + g.len();
                 }
                 if cut == 0 {
                     // Not even one character fits (a wide one in a 1-column line): skip it.
-                    let skip = word.chars().next().map_or(word.len(), char::len_utf8);
+                    let skip = word.graphemes(true).next().map_or(word.len(), str::len);
                     if skip < word.len() {
                         pending = Some((at + skip, &word[skip..]));
                     }
@@ -107,13 +108,13 @@ pub fn truncate<'a>(text: &'a str, width: usize, ellipsis: &str) -> Cow<'a, str>
     };
     let mut cols = 0;
     let mut out = String::new();
-    for c in text.chars() {
-        let cw = c.width().unwrap_or(0);
-        if cols + cw > room {
+    for g in text.graphemes(true) {
+        let gw = g.width();
+        if cols + gw > room {
             break;
         }
-        cols += cw;
-        out.push(c);
+        cols += gw;
+        out.push_str(g);
     }
     if fits {
         out.push_str(ellipsis);
@@ -151,6 +152,22 @@ mod tests {
     #[test]
     fn hard_breaks_and_blank_lines() {
         assert_eq!(lines("a\n\nb", 10), ["a", "", "b"]);
+    }
+
+    #[test]
+    fn emoji_sequences_are_cut_whole() {
+        let family = "👩\u{200d}👩\u{200d}👧\u{200d}👦";
+        assert_eq!(width(family), 2);
+        assert_eq!(
+            truncate(&format!("{family}{family}abc"), 5, "…"),
+            format!("{family}{family}…")
+        );
+        assert_eq!(truncate(&format!("a{family}"), 2, "…"), "a…");
+        assert_eq!(lines(&format!("{family}{family}"), 3), [family, family]);
+        assert_eq!(
+            lines("e\u{301}e\u{301}e\u{301}", 2),
+            ["e\u{301}e\u{301}", "e\u{301}"]
+        );
     }
 
     #[test]

@@ -77,7 +77,12 @@ pub fn cursor(app: &App) -> Option<Position> {
 }
 
 fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
-    let message = app.strings().too_small;
+    let s = app.strings();
+    let message = if app.config.kiosk {
+        s.too_small_kiosk
+    } else {
+        s.too_small
+    };
     let lines = text::wrap(message, usize::from(area.width));
     for (i, range) in lines.iter().take(usize::from(area.height)).enumerate() {
         let y = area.y + i as u16;

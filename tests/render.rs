@@ -760,7 +760,6 @@ fn too_small_below_the_minimum_only() {
 }
 
 #[test]
-#[ignore = "the too-small message tells kiosk visitors to press q, which does nothing in kiosk mode"]
 fn kiosk_too_small_message_offers_no_quit_key() {
     let text = screen(&app(kiosk(), 20, 5, &[]));
     assert!(text.contains("Fönstret"), "{text}");
@@ -768,8 +767,6 @@ fn kiosk_too_small_message_offers_no_quit_key() {
 }
 
 #[test]
-#[ignore = "text::truncate measures emoji ZWJ sequences char by char (👩‍👩‍👧‍👦 as 8 columns, not 2), so \
-            such labels are cut shorter than the room they have"]
 fn truncated_tree_labels_use_the_room_they_have() {
     for width in [40, 80] {
         let app = app_of(wide(), normal(), width, 12, &[Action::Jump(1)]);
