@@ -64,7 +64,8 @@ fn frame_to_terminal_bytes(bencher: Bencher, (width, height): (u16, u16)) {
         if !app.update(if down { Action::Last } else { Action::First }, now) {
             down = !down;
         }
-        term.draw(|f| f.render_widget(&app, f.area())).expect("draw");
+        term.draw(|f| f.render_widget(&app, f.area()))
+            .expect("draw");
     });
 }
 
@@ -92,7 +93,8 @@ fn navigation_step(bencher: Bencher) {
         if !app.update(if down { Action::Down } else { Action::Up }, now) {
             down = !down;
         }
-        term.draw(|f| f.render_widget(&app, f.area())).expect("draw");
+        term.draw(|f| f.render_widget(&app, f.area()))
+            .expect("draw");
     });
 }
 
@@ -128,7 +130,8 @@ fn search_keystroke_and_render(bencher: Bencher) {
         })
         .bench_local_values(|mut app| {
             app.update(Action::SearchInput("a".into()), now);
-            term.draw(|f| f.render_widget(&app, f.area())).expect("draw");
+            term.draw(|f| f.render_widget(&app, f.area()))
+                .expect("draw");
             app
         });
 }

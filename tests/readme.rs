@@ -15,7 +15,11 @@ fn units() -> Vec<(String, String)> {
         else {
             continue;
         };
-        assert_eq!(lines.next(), Some("```ini"), "unit {name} must be an ```ini block");
+        assert_eq!(
+            lines.next(),
+            Some("```ini"),
+            "unit {name} must be an ```ini block"
+        );
         let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
         units.push((name.to_string(), body.join("\n") + "\n"));
     }
@@ -25,12 +29,19 @@ fn units() -> Vec<(String, String)> {
 #[test]
 fn readme_has_the_kiosk_unit() {
     let names: Vec<String> = units().into_iter().map(|(n, _)| n).collect();
-    assert!(names.iter().any(|n| n == "malbild-kiosk.service"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n == "malbild-kiosk.service"),
+        "{names:?}"
+    );
 }
 
 #[test]
 fn readme_units_pass_systemd_analyze_verify() {
-    if Command::new("systemd-analyze").arg("--version").output().is_err() {
+    if Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("systemd-analyze is not installed: the README's units were not verified");
         return;
     }
