@@ -357,6 +357,38 @@ async fn an_idle_session_sends_nothing_and_a_hang_up_ends_it() {
     server.stop().await;
 }
 
+/// A client that never reads does not keep its session (or its place) when the session ends.
+#[tokio::test]
+async fn a_client_that_never_reads_is_cut_off_when_its_session_ends() {
+    let server = start(Settings {
+        idle_timeout: Duration::from_secs(1),
+        ..settings()
+    })
+    .await;
+    let config = client::Config {
+        window_size: 4096,
+        channel_buffer_size: 1,
+        ..client::Config::default()
+    };
+    let _v = visit_with(
+        connect_with(server.local_addr(), config).await,
+        200,
+        60,
+        "xterm",
+    )
+    .await;
+    let deadline = Instant::now() + WAIT;
+    while server.sessions() == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(server.sessions(), 1);
+    while server.sessions() > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(server.sessions(), 0);
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn a_lone_esc_arrives_after_a_pause() {
     let server = start(settings()).await;

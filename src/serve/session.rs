@@ -56,6 +56,8 @@ enum End {
     Idle,
     MaxSession,
     Shutdown,
+    /// The client sent EOF: no more input can come.
+    Eof,
     /// The client closed the channel or went away.
     Closed,
 }
@@ -67,6 +69,7 @@ impl End {
             End::Idle => "idle",
             End::MaxSession => "max-session",
             End::Shutdown => "shutdown",
+            End::Eof => "eof",
             End::Closed => "closed",
         }
     }
@@ -195,6 +198,7 @@ pub(crate) async fn run(
     let bytes_out = Arc::new(AtomicU64::new(0));
     let (out, out_rx) = mpsc::channel(FRAMES_IN_FLIGHT);
     let writer = tokio::spawn(writer(write, out_rx, Arc::clone(&bytes_out)));
+    let stuck_writer = writer.abort_handle();
     let mut visit = Visit::new(&shared, &pty, started);
     let end = visit.run(&mut read, &out, &shared).await;
     let (width, height, dropped) = (visit.app.width, visit.app.height, visit.dropped);
@@ -203,7 +207,7 @@ pub(crate) async fn run(
         End::Idle => Some(text.idle),
         End::MaxSession => Some(text.max_session),
         End::Shutdown => Some(text.shutdown),
-        End::Quit | End::Closed => None,
+        End::Quit | End::Eof | End::Closed => None,
     };
     let finished = tokio::time::timeout(GOODBYE_GRACE, async {
         if end != End::Closed {
@@ -220,6 +224,7 @@ pub(crate) async fn run(
     });
     if finished.await.is_err() {
         // The client stopped reading: the writer is stuck on a full window.
+        stuck_writer.abort();
         let _ = handle
             .disconnect(
                 russh::Disconnect::ByApplication,
@@ -444,7 +449,8 @@ impl Visit {
                             self.full = true;
                             self.dirty = true;
                         }
-                        Some(ChannelMsg::Eof | ChannelMsg::Close) | None => return End::Closed,
+                        Some(ChannelMsg::Eof) => return End::Eof,
+                        Some(ChannelMsg::Close) | None => return End::Closed,
                         Some(_) => {}
                     }
                 }
