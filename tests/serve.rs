@@ -894,6 +894,8 @@ fn have_ssh() -> bool {
 
 fn ssh_args(addr: SocketAddr) -> Vec<String> {
     [
+        "-F",
+        "/dev/null",
         "-p",
         &addr.port().to_string(),
         "-o",
