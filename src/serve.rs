@@ -452,10 +452,26 @@ impl Drop for Ticket {
     }
 }
 
+/// The address `--max-per-ip` counts by: an IPv4 address, or an IPv6 /64 (one host can
+/// have all of a /64, so counting single IPv6 addresses would limit nothing).
+pub fn address_group(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(prefix.into())
+            }
+        },
+    }
+}
+
 impl Shared {
     /// Counts a new connection from `ip`, or says why it is refused; `None` when there is no
     /// room even to refuse politely.
     fn admit(self: &Arc<Shared>, ip: IpAddr) -> Option<Ticket> {
+        let ip = address_group(ip);
         let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
         let from_ip = counts.per_ip.get(&ip).copied().unwrap_or(0);
         let refusal = if counts.total >= self.settings.max_sessions {
@@ -501,7 +517,7 @@ impl Server {
         &self.fingerprint
     }
 
-    /// Sessions open now.
+    /// Connections counted against the limits now: each has a session or is about to.
     pub fn sessions(&self) -> usize {
         self.shared
             .counts

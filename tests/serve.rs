@@ -1166,3 +1166,14 @@ fn options_are_read_and_mistakes_are_told_in_the_language() {
     assert!(parse(&["--max-sessions", "0"]).is_err());
     assert!(parse(&["--idle-timeout"]).is_err());
 }
+
+#[test]
+fn max_per_ip_counts_an_ipv6_slash_64_as_one_address() {
+    use std::net::IpAddr;
+    let group = |a: &str| serve::address_group(a.parse::<IpAddr>().unwrap());
+    assert_eq!(group("192.0.2.7"), group("192.0.2.7"));
+    assert_ne!(group("192.0.2.7"), group("192.0.2.8"));
+    assert_eq!(group("2001:db8:1:2::1"), group("2001:db8:1:2:ffff::9"));
+    assert_ne!(group("2001:db8:1:2::1"), group("2001:db8:1:3::1"));
+    assert_eq!(group("::ffff:192.0.2.7"), group("192.0.2.7"));
+}
