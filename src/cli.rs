@@ -219,6 +219,7 @@ const HELP_SV: &str = "\
 malbild – Smedjebackens kommuns vision och mål i terminalen
 
 Användning: malbild [ALTERNATIV]
+           malbild serve [ALTERNATIV]   (SSH-server; se malbild serve --help)
 
   --goal ID            börja på ett mål, ett perspektiv eller visionen
   --print, -p          skriv hela dokumentet till stdout och avsluta
@@ -245,6 +246,7 @@ const HELP_EN: &str = "\
 malbild – Smedjebacken municipality's vision and goals in the terminal
 
 Usage: malbild [OPTIONS]
+       malbild serve [OPTIONS]   (SSH server; see malbild serve --help)
 
   --goal ID            start on a goal, a perspective or the vision
   --print, -p          write the whole document to stdout and exit
