@@ -931,7 +931,9 @@ fn measure() {
         ("c", b"c"),
         ("click", b"\x1b[<0;10;8M"),
     ] {
-        println!("  {name:<15} {:>5} bytes", p.key_cost(key));
+        let (bytes, cells) = p.key_cost_and_cells(key);
+        let ratio = bytes as f64 / cells.max(1) as f64;
+        println!("  {name:<15} {bytes:>5} bytes  {cells:>5} cells changed  {ratio:.2} bytes/cell");
     }
     let len = p.settle(Duration::from_millis(300), TIMEOUT);
     let (cpu, wakes) = (p.cpu(), p.wakeups());

@@ -347,6 +347,41 @@ impl Pty {
         self.settle(Duration::from_millis(150), TIMEOUT) - before
     }
 
+    /// Every cell of the screen: its text and how it is drawn.
+    pub fn cells(&self) -> Vec<String> {
+        let out = self.output();
+        let screen = out.parser.screen();
+        let (rows, cols) = screen.size();
+        let mut cells = Vec::with_capacity(usize::from(rows) * usize::from(cols));
+        for row in 0..rows {
+            for col in 0..cols {
+                let cell = screen.cell(row, col);
+                cells.push(cell.map_or_else(String::new, |c| {
+                    format!(
+                        "{}|{:?}|{:?}|{}{}{}{}",
+                        c.contents(),
+                        c.fgcolor(),
+                        c.bgcolor(),
+                        u8::from(c.bold()),
+                        u8::from(c.italic()),
+                        u8::from(c.underline()),
+                        u8::from(c.inverse())
+                    )
+                }));
+            }
+        }
+        cells
+    }
+
+    /// Sends a key and returns the bytes it cost and how many cells changed on screen.
+    pub fn key_cost_and_cells(&mut self, bytes: &[u8]) -> (usize, usize) {
+        let before = self.cells();
+        let cost = self.key_cost(bytes);
+        let after = self.cells();
+        let changed = before.iter().zip(&after).filter(|(a, b)| a != b).count();
+        (cost, changed)
+    }
+
     pub fn signal(&self, signal: i32) {
         // SAFETY: kill only sends a signal to our own child.
         let r = unsafe { libc::kill(self.pid, signal) };
