@@ -8,11 +8,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::{event, style, terminal};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
 
 use crate::app::{Action, App};
+use crate::backend::{Lean, SizeSource};
 use crate::keymap::{self, KeySpec};
 use crate::ui;
 
@@ -20,7 +20,7 @@ mod input;
 
 /// Turns off everything `enter` turned on: mouse reports, bracketed paste, the alternate
 /// screen, the hidden cursor.
-const LEAVE: &[u8] = b"\x1b[?1006l\x1b[?1000l\x1b[?2004l\x1b[?1049l\x1b[?25h";
+const LEAVE: &[u8] = b"\x1b[0m\x1b[?1006l\x1b[?1000l\x1b[?2004l\x1b[?1049l\x1b[?25h";
 
 /// Mouse clicks and wheel only (no motion reports, which would cost bytes on every move), in
 /// SGR encoding.
@@ -161,7 +161,7 @@ fn spawn_signals(tx: Sender<Message>) -> io::Result<()> {
     Ok(())
 }
 
-type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+type Term = Terminal<Lean<BufWriter<Stdout>>>;
 
 /// Enters raw mode and the alternate screen, with mouse reports when asked for.
 fn enter(mouse: bool) -> io::Result<Term> {
@@ -172,13 +172,13 @@ fn enter(mouse: bool) -> io::Result<Term> {
         out.write_all(MOUSE_ON)?;
     }
     out.flush()?;
-    Terminal::new(CrosstermBackend::new(out))
+    Terminal::new(Lean::new(out, SizeSource::Terminal))
 }
 
 /// Writes `text` to the terminal's clipboard with OSC 52; the payload is base64, so no byte
 /// of the content reaches the terminal raw.
 fn write_clipboard(term: &mut Term, text: &str) -> io::Result<()> {
-    let out = term.backend_mut();
+    let out = term.backend_mut().writer_mut();
     write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()))?;
     out.flush()
 }

@@ -296,6 +296,28 @@ fn byte_budgets_at_80x24() {
     }
 }
 
+/// On a slow link every byte counts: an arrow key costs not much more than one byte for each
+/// cell it changes (the rest is cursor moves and attributes; å, ä, ö are two bytes each).
+#[test]
+fn arrow_keys_cost_close_to_the_cells_they_change() {
+    let mut p = start(&[]);
+    p.settle(Duration::from_millis(300), TIMEOUT);
+    for (name, key) in [
+        ("Down", DOWN),
+        ("Down", DOWN),
+        ("Up", UP),
+        ("End", END),
+        ("Home", HOME),
+    ] {
+        let (bytes, cells) = p.key_cost_and_cells(key);
+        assert!(cells > 0, "{name} changed nothing");
+        assert!(
+            bytes * 2 <= cells * 3,
+            "{name}: {bytes} bytes for {cells} changed cells"
+        );
+    }
+}
+
 #[test]
 fn idle_writes_nothing_and_uses_no_cpu() {
     let mut p = start(&[]);

@@ -7,8 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ratatui::backend::CrosstermBackend;
-use ratatui::layout::Rect;
+use ratatui::layout::{Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use russh::server::{Handle, Msg};
 use russh::{Channel, ChannelMsg, ChannelWriteHalf};
@@ -17,6 +16,7 @@ use tokio::sync::mpsc;
 use super::input::Decoder;
 use super::{Progress, Refusal, Shared, log, messages};
 use crate::app::{Action, App, Config};
+use crate::backend::{Lean, SizeSource};
 use crate::keymap::{self, Context};
 use crate::theme::Glyphs;
 use crate::ui;
@@ -292,13 +292,13 @@ impl io::Write for Sink {
     }
 }
 
-type Term = Terminal<CrosstermBackend<Sink>>;
+type Term = Terminal<Lean<Sink>>;
 
 /// A terminal of this size that writes into `sink`; a fixed viewport, so ratatui never asks
 /// the server's own terminal for its size.
 fn terminal(sink: &Sink, width: u16, height: u16) -> io::Result<Term> {
     Terminal::with_options(
-        CrosstermBackend::new(sink.clone()),
+        Lean::new(sink.clone(), SizeSource::Fixed(Size::new(width, height))),
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
         },

@@ -1,0 +1,604 @@
+//! A ratatui backend that writes few bytes: what a slow SSH link pays for every keystroke.
+//!
+//! ratatui hands the backend only the cells that changed. This backend keeps a copy of what the
+//! terminal shows, so it can choose the cheapest way to get from one frame to the next: it
+//! writes a short stretch of unchanged cells rather than a cursor move around them, moves right
+//! with `CUF` rather than an absolute `CUP`, clears the rest of a row with one `EL` where the
+//! row ends blank and a stretch of blanks with one `ECH`, and changes only the SGR attributes that differ. The cursor's visibility is
+//! written only when it changes, and nothing is written at the end of a frame.
+
+use std::io::{self, Write};
+
+use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::{Cell, CellDiffOption};
+use ratatui::layout::{Position, Size};
+use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
+
+/// Where the backend learns the screen's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeSource {
+    /// Ask the terminal on stdout (a local session).
+    Terminal,
+    /// A size set by the owner (an SSH session, a test).
+    Fixed(Size),
+}
+
+/// From this many blank cells in a row, erasing them (`ECH`) is cheaper than writing spaces.
+const ECH_FROM: usize = 6;
+
+/// The attributes an SGR sequence sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pen {
+    fg: Color,
+    bg: Color,
+    modifier: Modifier,
+}
+
+impl Pen {
+    const DEFAULT: Pen = Pen {
+        fg: Color::Reset,
+        bg: Color::Reset,
+        modifier: Modifier::empty(),
+    };
+
+    fn of(cell: &Cell) -> Pen {
+        Pen {
+            fg: cell.fg,
+            bg: cell.bg,
+            modifier: cell.modifier,
+        }
+    }
+}
+
+/// The backend. `W` is the terminal: stdout, or an SSH channel's buffer.
+pub struct Lean<W: Write> {
+    out: W,
+    source: SizeSource,
+    /// What the terminal shows, row by row.
+    shadow: Vec<Cell>,
+    width: u16,
+    height: u16,
+    /// Where the terminal's cursor is, when known.
+    cursor: Option<(u16, u16)>,
+    /// The SGR state of the terminal, when known.
+    pen: Option<Pen>,
+    cursor_visible: Option<bool>,
+    /// Bytes of the frame being written.
+    frame: Vec<u8>,
+}
+
+impl<W: Write> Lean<W> {
+    /// A backend for a terminal that shows a blank screen (as the alternate screen does when
+    /// entered).
+    pub fn new(out: W, source: SizeSource) -> Lean<W> {
+        let mut lean = Lean {
+            out,
+            source,
+            shadow: Vec::new(),
+            width: 0,
+            height: 0,
+            cursor: None,
+            pen: None,
+            cursor_visible: None,
+            frame: Vec::with_capacity(8 * 1024),
+        };
+        let size = lean.size().unwrap_or_default();
+        lean.blank(size);
+        lean
+    }
+
+    /// Sets the size of a `Fixed` backend.
+    pub fn set_size(&mut self, size: Size) {
+        self.source = SizeSource::Fixed(size);
+    }
+
+    /// The writer, for output that is not a frame (the clipboard).
+    pub fn writer_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
+    fn blank(&mut self, size: Size) {
+        self.width = size.width;
+        self.height = size.height;
+        self.shadow = vec![Cell::default(); usize::from(size.width) * usize::from(size.height)];
+    }
+
+    fn index(&self, x: u16, y: u16) -> Option<usize> {
+        (x < self.width && y < self.height)
+            .then(|| usize::from(y) * usize::from(self.width) + usize::from(x))
+    }
+
+    fn shadow(&self, x: u16, y: u16) -> Option<&Cell> {
+        self.index(x, y).map(|i| &self.shadow[i])
+    }
+
+    /// A cell that writes as one byte-cheap, one-column character in the current pen.
+    fn cheap(&self, x: u16, y: u16) -> Option<usize> {
+        let cell = self.shadow(x, y)?;
+        let symbol = cell.symbol();
+        (plain(cell) && symbol.width() == 1 && Some(Pen::of(cell)) == self.pen)
+            .then_some(symbol.len())
+    }
+
+    fn is_blank(cell: &Cell) -> bool {
+        plain(cell) && cell.symbol() == " " && Pen::of(cell) == Pen::DEFAULT
+    }
+
+    /// Moves the cursor to (`x`, `y`) the cheapest way it knows.
+    fn move_to(&mut self, x: u16, y: u16) {
+        match self.cursor {
+            Some((cx, cy)) if cy == y && cx == x => {}
+            Some((cx, cy)) if cy == y && cx < x => {
+                let gap = x - cx;
+                let cuf = if gap == 1 { 3 } else { 3 + digits(gap) };
+                let fill: Option<usize> = (cx..x).map(|gx| self.cheap(gx, y)).sum();
+                match fill {
+                    Some(bytes) if bytes <= cuf => {
+                        for gx in cx..x {
+                            if let Some(i) = self.index(gx, y) {
+                                self.frame
+                                    .extend_from_slice(self.shadow[i].symbol().as_bytes());
+                            }
+                        }
+                    }
+                    _ if gap == 1 => self.frame.extend_from_slice(b"\x1b[C"),
+                    _ => {
+                        let _ = write!(self.frame, "\x1b[{gap}C");
+                    }
+                }
+            }
+            _ if x == 0 => {
+                let _ = write!(self.frame, "\x1b[{}H", y + 1);
+            }
+            _ => {
+                let _ = write!(self.frame, "\x1b[{};{}H", y + 1, x + 1);
+            }
+        }
+        self.cursor = Some((x, y));
+    }
+
+    /// Sets the SGR attributes to `to`, writing only what differs.
+    fn set_pen(&mut self, to: Pen) {
+        if self.pen == Some(to) {
+            return;
+        }
+        let mut params: Vec<u8> = Vec::with_capacity(16);
+        let from = match self.pen {
+            Some(from) if (from.modifier - to.modifier).is_empty() => from,
+            _ => {
+                params.push(b'0');
+                Pen::DEFAULT
+            }
+        };
+        let mut push = |code: &str| {
+            if !params.is_empty() {
+                params.push(b';');
+            }
+            params.extend_from_slice(code.as_bytes());
+        };
+        for (flag, code) in [
+            (Modifier::BOLD, "1"),
+            (Modifier::DIM, "2"),
+            (Modifier::ITALIC, "3"),
+            (Modifier::UNDERLINED, "4"),
+            (Modifier::SLOW_BLINK, "5"),
+            (Modifier::RAPID_BLINK, "6"),
+            (Modifier::REVERSED, "7"),
+            (Modifier::HIDDEN, "8"),
+            (Modifier::CROSSED_OUT, "9"),
+        ] {
+            if to.modifier.contains(flag) && !from.modifier.contains(flag) {
+                push(code);
+            }
+        }
+        if to.fg != from.fg {
+            push(&colour(to.fg, false));
+        }
+        if to.bg != from.bg {
+            push(&colour(to.bg, true));
+        }
+        self.frame.extend_from_slice(b"\x1b[");
+        self.frame.extend_from_slice(&params);
+        self.frame.push(b'm');
+        self.pen = Some(to);
+    }
+
+    /// Writes one cell at the cursor.
+    fn put(&mut self, x: u16, y: u16, cell: &Cell) {
+        self.move_to(x, y);
+        self.set_pen(Pen::of(cell));
+        self.frame.extend_from_slice(cell.symbol().as_bytes());
+        // Only a one-column character leaves the cursor where we can be sure of it; at the
+        // last column the terminal holds it there with a pending wrap.
+        self.cursor = (cell.symbol().width() == 1 && x + 1 < self.width).then_some((x + 1, y));
+    }
+
+    /// Writes one row's changed cells (sorted by column, already in the shadow).
+    fn draw_row(&mut self, y: u16, changed: &[u16]) {
+        // Where the row's blank tail starts: from there, one EL clears what changed.
+        let mut tail = self.width;
+        while tail > 0 && self.shadow(tail - 1, y).is_some_and(Lean::<W>::is_blank) {
+            tail -= 1;
+        }
+        let erase_from = changed.iter().copied().find(|&x| x >= tail);
+        let worth = erase_from.is_some_and(|from| {
+            let erased = changed.iter().filter(|&&x| x >= from).count();
+            let safe = from == 0
+                || self
+                    .shadow(from - 1, y)
+                    .is_some_and(|c| c.symbol().width() <= 1 && plain(c));
+            safe && erased > 3
+        });
+        let mut i = 0;
+        while i < changed.len() {
+            let x = changed[i];
+            if worth && erase_from.is_some_and(|from| x >= from) {
+                break;
+            }
+            // A stretch of changed cells that all become blank: one ECH erases it.
+            let blanks = changed[i..]
+                .iter()
+                .enumerate()
+                .take_while(|&(k, &cx)| {
+                    cx == x + k as u16 && self.shadow(cx, y).is_some_and(Lean::<W>::is_blank)
+                })
+                .count();
+            let after_wide = x > 0
+                && self
+                    .shadow(x - 1, y)
+                    .is_none_or(|c| c.symbol().width() > 1 || !plain(c));
+            if blanks >= ECH_FROM && !after_wide {
+                self.move_to(x, y);
+                self.set_pen(Pen::DEFAULT);
+                let _ = write!(self.frame, "\x1b[{blanks}X");
+                // ECH leaves the cursor where it was.
+                i += blanks;
+                continue;
+            }
+            if let Some(cell) = self.shadow(x, y).cloned() {
+                self.put(x, y, &cell);
+            }
+            i += 1;
+        }
+        if let (true, Some(from)) = (worth, erase_from) {
+            self.move_to(from, y);
+            self.set_pen(Pen::DEFAULT);
+            self.frame.extend_from_slice(b"\x1b[K");
+        }
+    }
+}
+
+/// The SGR parameters for a colour: the 16 base colours as 30–37/90–97 (40–47/100–107).
+fn colour(c: Color, background: bool) -> String {
+    let base = |n: u8| {
+        let n = if n < 8 { 30 + n } else { 90 + n - 8 };
+        (if background { n + 10 } else { n }).to_string()
+    };
+    let layer = if background { 48 } else { 38 };
+    match c {
+        Color::Reset => (if background { "49" } else { "39" }).to_string(),
+        Color::Black => base(0),
+        Color::Red => base(1),
+        Color::Green => base(2),
+        Color::Yellow => base(3),
+        Color::Blue => base(4),
+        Color::Magenta => base(5),
+        Color::Cyan => base(6),
+        Color::Gray => base(7),
+        Color::DarkGray => base(8),
+        Color::LightRed => base(9),
+        Color::LightGreen => base(10),
+        Color::LightYellow => base(11),
+        Color::LightBlue => base(12),
+        Color::LightMagenta => base(13),
+        Color::LightCyan => base(14),
+        Color::White => base(15),
+        Color::Indexed(n) if n < 16 => base(n),
+        Color::Indexed(n) => format!("{layer};5;{n}"),
+        Color::Rgb(r, g, b) => format!("{layer};2;{r};{g};{b}"),
+    }
+}
+
+/// A cell whose text is all there is to it: no diff option that says otherwise (in the shadow,
+/// `Skip` marks a cell whose content is not known).
+fn plain(cell: &Cell) -> bool {
+    cell.diff_option == CellDiffOption::None
+}
+
+fn digits(n: u16) -> usize {
+    n.to_string().len()
+}
+
+impl<W: Write> Backend for Lean<W> {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        // Take the whole frame into the shadow first, so each row can be written knowing how
+        // it ends.
+        let mut rows: Vec<(u16, Vec<u16>)> = Vec::new();
+        for (x, y, cell) in content {
+            match self.index(x, y) {
+                Some(i) => self.shadow[i] = cell.clone(),
+                None => {
+                    // Outside what we know of the screen: write it plainly.
+                    self.cursor = None;
+                    self.put(x, y, cell);
+                    continue;
+                }
+            }
+            match rows.last_mut() {
+                Some((row, xs)) if *row == y => xs.push(x),
+                _ => rows.push((y, vec![x])),
+            }
+        }
+        for (y, mut xs) in rows {
+            xs.sort_unstable();
+            xs.dedup();
+            self.draw_row(y, &xs);
+        }
+        Ok(())
+    }
+
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_visible != Some(false) {
+            self.frame.extend_from_slice(b"\x1b[?25l");
+            self.cursor_visible = Some(false);
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_visible != Some(true) {
+            self.frame.extend_from_slice(b"\x1b[?25h");
+            self.cursor_visible = Some(true);
+        }
+        Ok(())
+    }
+
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        Ok(self
+            .cursor
+            .map_or(Position::ORIGIN, |(x, y)| Position::new(x, y)))
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        let p = position.into();
+        if self.cursor != Some((p.x, p.y)) {
+            // An absolute move: the cursor is for the reader here, not a place to write from.
+            let _ = write!(self.frame, "\x1b[{};{}H", p.y + 1, p.x + 1);
+            self.cursor = Some((p.x, p.y));
+        }
+        Ok(())
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        self.clear_region(ClearType::All)
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        // Erasing paints with the current background: reset it first.
+        self.set_pen(Pen::DEFAULT);
+        match clear_type {
+            ClearType::All => {
+                self.frame.extend_from_slice(b"\x1b[2J");
+                let size = self.size()?;
+                self.blank(size);
+            }
+            other => {
+                let code: &[u8] = match other {
+                    ClearType::AfterCursor => b"\x1b[J",
+                    ClearType::BeforeCursor => b"\x1b[1J",
+                    ClearType::CurrentLine => b"\x1b[2K",
+                    _ => b"\x1b[K",
+                };
+                self.frame.extend_from_slice(code);
+                // What those erase depends on where the cursor is: forget the screen.
+                let size = self.size()?;
+                self.blank(size);
+                self.shadow.iter_mut().for_each(|c| {
+                    c.set_diff_option(CellDiffOption::Skip);
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn size(&self) -> io::Result<Size> {
+        match self.source {
+            SizeSource::Fixed(size) => Ok(size),
+            SizeSource::Terminal => {
+                let (width, height) = ratatui::crossterm::terminal::size()?;
+                Ok(Size::new(width, height))
+            }
+        }
+    }
+
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        Ok(WindowSize {
+            columns_rows: self.size()?,
+            pixels: Size::default(),
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.frame.is_empty() {
+            self.out.write_all(&self.frame)?;
+            self.frame.clear();
+        }
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use ratatui::backend::TestBackend;
+    use ratatui::{Terminal, TerminalOptions, Viewport};
+
+    use super::*;
+    use crate::app::{Action, App, Config};
+    use crate::content::Outline;
+    use crate::ui;
+
+    /// Draws the same app into this backend (through a VT emulator) and into a test buffer,
+    /// after each action, and compares every cell.
+    fn check(width: u16, height: u16, config: Config, actions: &[Action]) -> Vec<usize> {
+        let now = Instant::now();
+        let mut app = App::new(Outline::bundled(), config, now);
+        app.update(Action::Resize { width, height }, now);
+        let size = Size::new(width, height);
+        let options = || TerminalOptions {
+            viewport: Viewport::Fixed(ratatui::layout::Rect::new(0, 0, width, height)),
+        };
+        let mut lean =
+            Terminal::with_options(Lean::new(Vec::new(), SizeSource::Fixed(size)), options())
+                .unwrap();
+        let mut test = Terminal::with_options(TestBackend::new(width, height), options()).unwrap();
+        let mut vt = vt100::Parser::new(height, width, 0);
+        let mut costs = Vec::new();
+        for action in std::iter::once(Action::Touch).chain(actions.iter().cloned()) {
+            app.update(action, now);
+            let draw = |f: &mut ratatui::Frame| {
+                f.render_widget(&app, f.area());
+                if let Some(p) = ui::cursor(&app) {
+                    f.set_cursor_position(p);
+                }
+            };
+            lean.draw(draw).unwrap();
+            test.draw(draw).unwrap();
+            let bytes = std::mem::take(lean.backend_mut().writer_mut());
+            costs.push(bytes.len());
+            vt.process(&bytes);
+            let expected = test.backend().buffer();
+            for y in 0..height {
+                for x in 0..width {
+                    let want = &expected[(x, y)];
+                    let got = vt.screen().cell(y, x).unwrap();
+                    if got.is_wide_continuation() {
+                        continue;
+                    }
+                    let symbol = match got.contents() {
+                        "" => " ",
+                        s => s,
+                    };
+                    assert_eq!(symbol, want.symbol(), "symbol at {x},{y}");
+                    assert_eq!(
+                        got.bold(),
+                        want.modifier.contains(Modifier::BOLD),
+                        "bold at {x},{y}"
+                    );
+                    assert_eq!(
+                        got.inverse(),
+                        want.modifier.contains(Modifier::REVERSED),
+                        "reverse at {x},{y}"
+                    );
+                    assert_eq!(
+                        got.underline(),
+                        want.modifier.contains(Modifier::UNDERLINED),
+                        "underline at {x},{y}"
+                    );
+                    assert_eq!(
+                        got.bgcolor() == vt100::Color::Default,
+                        want.bg == Color::Reset,
+                        "background at {x},{y}"
+                    );
+                }
+            }
+        }
+        costs
+    }
+
+    #[test]
+    fn screens_match_a_reference_rendering() {
+        use Action::*;
+        let keys = [
+            Down,
+            Down,
+            Down,
+            Last,
+            First,
+            Jump(3),
+            FocusNext,
+            PageDown,
+            Down,
+            FocusPrev,
+            Help,
+            Down,
+            Back,
+            SearchOpen,
+            SearchInput("ko".into()),
+            SearchInput("mmun".into()),
+            SearchDone,
+            NextMatch,
+            Back,
+            Left,
+            Up,
+            Left,
+            Right,
+            ToggleColour,
+            Jump(6),
+            Resize {
+                width: 50,
+                height: 15,
+            },
+        ];
+        for (w, h) in [(80, 24), (40, 12), (120, 40)] {
+            check(w, h, Config::default(), &keys);
+            let config = Config {
+                colour: true,
+                ..Config::default()
+            };
+            check(w, h, config, &keys);
+        }
+    }
+
+    #[test]
+    fn an_arrow_costs_little_more_than_the_cells_it_changes() {
+        let config = Config {
+            colour: true,
+            ..Config::default()
+        };
+        let costs = check(80, 24, config, &[Action::Down, Action::Down, Action::Up]);
+        // The first frame, then each arrow.
+        assert!(costs[0] < 4000, "{costs:?}");
+        assert!(costs[1..].iter().all(|&c| c < 700), "{costs:?}");
+    }
+
+    #[test]
+    fn sgr_sets_only_what_changes() {
+        let mut lean = Lean::new(Vec::new(), SizeSource::Fixed(Size::new(10, 2)));
+        lean.set_pen(Pen::DEFAULT);
+        assert_eq!(lean.frame, b"\x1b[0m");
+        lean.frame.clear();
+        let bold_yellow = Pen {
+            fg: Color::Yellow,
+            bg: Color::Reset,
+            modifier: Modifier::BOLD,
+        };
+        lean.set_pen(bold_yellow);
+        assert_eq!(lean.frame, b"\x1b[1;33m");
+        lean.frame.clear();
+        lean.set_pen(Pen {
+            modifier: Modifier::BOLD | Modifier::REVERSED,
+            ..bold_yellow
+        });
+        assert_eq!(lean.frame, b"\x1b[7m");
+        lean.frame.clear();
+        lean.set_pen(Pen::DEFAULT);
+        assert_eq!(lean.frame, b"\x1b[0m");
+    }
+
+    #[test]
+    fn colours_are_the_sixteen_base_codes() {
+        assert_eq!(colour(Color::Blue, false), "34");
+        assert_eq!(colour(Color::LightCyan, false), "96");
+        assert_eq!(colour(Color::Yellow, true), "43");
+        assert_eq!(colour(Color::DarkGray, true), "100");
+        assert_eq!(colour(Color::Reset, true), "49");
+    }
+}
