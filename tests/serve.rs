@@ -83,7 +83,12 @@ struct Visitor {
 }
 
 async fn connect(addr: SocketAddr) -> Visitor {
-    connect_with(addr, client::Config::default()).await
+    // Without TCP_NODELAY the client's small packets wait out delayed ACKs (about 40 ms).
+    let config = client::Config {
+        nodelay: true,
+        ..client::Config::default()
+    };
+    connect_with(addr, config).await
 }
 
 async fn connect_with(addr: SocketAddr, config: client::Config) -> Visitor {
