@@ -5,10 +5,11 @@ use std::time::Instant;
 
 use divan::{Bencher, black_box};
 use malbild::app::{Action, App, Config};
+use malbild::backend::{Lean, SizeSource};
 use malbild::content::{self, Outline};
-use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Rect, Size};
 use ratatui::widgets::Widget;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
@@ -51,7 +52,7 @@ fn render_frame(bencher: Bencher, (width, height): (u16, u16)) {
 fn frame_to_terminal_bytes(bencher: Bencher, (width, height): (u16, u16)) {
     let now = Instant::now();
     let mut app = app(width, height);
-    let backend = CrosstermBackend::new(Sink);
+    let backend = Lean::new(Sink, SizeSource::Fixed(Size::new(width, height)));
     let mut term = Terminal::with_options(
         backend,
         TerminalOptions {

@@ -117,7 +117,7 @@ impl<W: Write> Lean<W> {
     fn cheap(&self, x: u16, y: u16) -> Option<usize> {
         let cell = self.shadow(x, y)?;
         let symbol = cell.symbol();
-        (plain(cell) && symbol.width() == 1 && Some(Pen::of(cell)) == self.pen)
+        (plain(cell) && columns(symbol) == 1 && Some(Pen::of(cell)) == self.pen)
             .then_some(symbol.len())
     }
 
@@ -211,7 +211,16 @@ impl<W: Write> Lean<W> {
         self.frame.extend_from_slice(cell.symbol().as_bytes());
         // Only a one-column character leaves the cursor where we can be sure of it; at the
         // last column the terminal holds it there with a pending wrap.
-        self.cursor = (cell.symbol().width() == 1 && x + 1 < self.width).then_some((x + 1, y));
+        self.cursor = (columns(cell.symbol()) == 1 && x + 1 < self.width).then_some((x + 1, y));
+    }
+
+    /// Writes the shadow's cell `at` (which is at `x`, `y`) at the cursor.
+    fn put_shadow(&mut self, x: u16, y: u16, at: usize) {
+        self.move_to(x, y);
+        self.set_pen(Pen::of(&self.shadow[at]));
+        let symbol = self.shadow[at].symbol();
+        self.frame.extend_from_slice(symbol.as_bytes());
+        self.cursor = (columns(symbol) == 1 && x + 1 < self.width).then_some((x + 1, y));
     }
 
     /// Writes one row's changed cells (sorted by column, already in the shadow).
@@ -227,7 +236,7 @@ impl<W: Write> Lean<W> {
             let safe = from == 0
                 || self
                     .shadow(from - 1, y)
-                    .is_some_and(|c| c.symbol().width() <= 1 && plain(c));
+                    .is_some_and(|c| columns(c.symbol()) <= 1 && plain(c));
             safe && erased > 3
         });
         let mut i = 0;
@@ -247,7 +256,7 @@ impl<W: Write> Lean<W> {
             let after_wide = x > 0
                 && self
                     .shadow(x - 1, y)
-                    .is_none_or(|c| c.symbol().width() > 1 || !plain(c));
+                    .is_none_or(|c| columns(c.symbol()) > 1 || !plain(c));
             if blanks >= ECH_FROM && !after_wide {
                 self.move_to(x, y);
                 self.set_pen(Pen::DEFAULT);
@@ -256,8 +265,8 @@ impl<W: Write> Lean<W> {
                 i += blanks;
                 continue;
             }
-            if let Some(cell) = self.shadow(x, y).cloned() {
-                self.put(x, y, &cell);
+            if let Some(at) = self.index(x, y) {
+                self.put_shadow(x, y, at);
             }
             i += 1;
         }
@@ -304,6 +313,14 @@ fn colour(c: Color, background: bool) -> String {
 /// `Skip` marks a cell whose content is not known).
 fn plain(cell: &Cell) -> bool {
     cell.diff_option == CellDiffOption::None
+}
+
+/// The columns a cell's text takes, without a table look-up for plain ASCII.
+fn columns(symbol: &str) -> usize {
+    match symbol.as_bytes() {
+        [b] if (b' '..=b'~').contains(b) => 1,
+        _ => symbol.width(),
+    }
 }
 
 fn digits(n: u16) -> usize {
