@@ -14,6 +14,10 @@ use malbild::content::{self, Kind};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use proptest::prelude::*;
 
+#[path = "common/run.rs"]
+mod run;
+use run::run_in_pty;
+
 const BIN: &str = env!("CARGO_BIN_EXE_malbild");
 
 /// Runs malbild from the crate root with stdin empty and stdout and stderr piped.
@@ -304,46 +308,6 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
     }
 }
 
-/// Runs malbild in a pseudo-terminal until it exits: everything it wrote, and its status.
-fn run_in_pty(args: &[&str]) -> (Vec<u8>, u32) {
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("open a pty");
-    let mut cmd = CommandBuilder::new(BIN);
-    cmd.args(args);
-    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("LANG", "C.UTF-8");
-    let mut child = pty.slave.spawn_command(cmd).expect("spawn");
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().expect("reader");
-    let collect = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        // Ends with EIO once the child is gone; what was read is kept.
-        let _ = reader.read_to_end(&mut out);
-        out
-    });
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{args:?} did not exit");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let out = collect.join().expect("reader thread");
-    drop(pty.master);
-    (out, status.exit_code())
-}
-
 #[test]
 fn the_terminal_is_untouched_when_input_is_bad() {
     for args in [
@@ -353,7 +317,7 @@ fn the_terminal_is_untouched_when_input_is_bad() {
         &["--bogus"],
         &["--kiosk", "--data", "tests/data"],
     ] {
-        let (out, code) = run_in_pty(args);
+        let (out, code) = run_in_pty(args, 80);
         assert_eq!(code, 2, "{args:?}");
         let text = String::from_utf8_lossy(&out);
         // No escape sequence at all: no alternate screen, no cursor or mouse mode.

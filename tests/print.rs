@@ -4,14 +4,15 @@
 //! After changing the layout on purpose, rewrite the golden files with
 //! `MALBILD_BLESS=1 cargo test --test print` and read the diff.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use malbild::content::Outline;
 use malbild::text;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+#[path = "common/run.rs"]
+mod run;
+use run::run_in_pty;
 
 const BIN: &str = env!("CARGO_BIN_EXE_malbild");
 
@@ -235,42 +236,8 @@ fn nothing_printed_is_an_escape_sequence() {
 
 /// Runs `malbild --print` in a pseudo-terminal `cols` wide and returns what it wrote.
 fn print_in_pty(cols: u16) -> String {
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("open a pty");
-    let mut cmd = CommandBuilder::new(BIN);
-    cmd.arg("--print");
-    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("LANG", "C.UTF-8");
-    let mut child = pty.slave.spawn_command(cmd).expect("spawn");
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().expect("reader");
-    let collect = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        // Ends with EIO once the child is gone; what was read is kept.
-        let _ = reader.read_to_end(&mut out);
-        out
-    });
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("--print did not exit");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    assert!(status.success());
-    let out = collect.join().expect("reader thread");
-    drop(pty.master);
+    let (out, status) = run_in_pty(&["--print"], cols);
+    assert_eq!(status, 0, "--print failed");
     String::from_utf8(out).expect("UTF-8").replace("\r\n", "\n")
 }
 
