@@ -140,6 +140,21 @@ fn spawn_input(fd: RawFd, tx: Sender<Message>) {
     });
 }
 
+/// Queues the restore sequence on a descriptor of its own that never blocks: the terminal may
+/// be taking no output (which is why the run loop did not get to restore it). Setting
+/// O_NONBLOCK on stdout itself would change it for the shell too. If the queue is full, nothing
+/// more can be done.
+fn restore_without_blocking() {
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Ok(mut tty) = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open("/dev/tty")
+    {
+        let _ = tty.write(LEAVE);
+    }
+}
+
 /// Turns SIGTERM, SIGINT, SIGHUP and SIGWINCH into messages. If the run loop has not left
 /// within a moment of a terminating signal (it may be blocked writing to a stalled terminal),
 /// restores the terminal and exits from here.
@@ -153,6 +168,7 @@ fn spawn_signals(tx: Sender<Message>) -> io::Result<()> {
             }
             let _ = tx.send(Message::Signal);
             thread::sleep(EXIT_GRACE);
+            restore_without_blocking();
             let _ = terminal::disable_raw_mode();
             // SAFETY: _exit ends the process at once, which is the point.
             unsafe { libc::_exit(0) };
