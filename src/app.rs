@@ -9,7 +9,7 @@ use crate::content::{Block, Kind, Outline};
 use crate::help::{self, HelpLine};
 use crate::i18n::{Lang, Strings};
 use crate::layout::{self, Areas, Panes};
-use crate::search::{self, Index};
+use crate::search::{self, Folded, Index};
 use crate::text;
 use crate::theme::{Glyphs, Symbols, Theme};
 
@@ -687,6 +687,34 @@ impl App {
         }
         let first = self.search.matches[0];
         self.select(first);
+        self.scroll_to_first_mark();
+    }
+
+    /// Scrolls the detail so its first marked word is in view (two lines of context above).
+    fn scroll_to_first_mark(&mut self) {
+        let words = self.search.highlighted();
+        if words.is_empty() {
+            return;
+        }
+        let inner = self.areas().detail_inner;
+        let mut row = 0usize;
+        for line in self.detail_lines() {
+            let marks = Folded::new(&line.text).matches(&words);
+            let wrapped = text::wrap(&line.text, usize::from(inner.width));
+            if let Some(first) = marks.first() {
+                let at = wrapped
+                    .iter()
+                    .position(|r| r.end > first.start)
+                    .unwrap_or(0);
+                let target = row + at;
+                let height = usize::from(inner.height);
+                if target < self.detail_scroll || target >= self.detail_scroll + height {
+                    self.detail_scroll = target.saturating_sub(2).min(self.max_detail_scroll());
+                }
+                return;
+            }
+            row += wrapped.len();
+        }
     }
 
     fn search_done(&mut self) -> bool {
@@ -741,7 +769,9 @@ impl App {
                 .unwrap_or(n - 1),
         };
         let node = matches[next];
-        self.select(node)
+        let changed = self.select(node);
+        self.scroll_to_first_mark();
+        changed
     }
 
     fn jump(&mut self, n: usize) -> bool {
@@ -1144,6 +1174,40 @@ mod tests {
         assert!(!app.search.active());
         assert_eq!(app.selected, chosen);
         assert_eq!(app.rows().len(), 10);
+    }
+
+    #[test]
+    fn a_match_below_the_fold_is_scrolled_into_view() {
+        let now = Instant::now();
+        let mut app = App::new(Outline::bundled(), Config::default(), now);
+        app.update(
+            Action::Resize {
+                width: 80,
+                height: 14,
+            },
+            now,
+        );
+        run(
+            &mut app,
+            now,
+            &[Action::SearchOpen, Action::SearchInput("mälardalen".into())],
+        );
+        assert_eq!(id(&app), "hog-sysselsattning");
+        assert!(app.detail_scroll > 0, "the match is below the first screen");
+        let inner = app.areas().detail_inner;
+        let shown: Vec<String> = app
+            .detail_lines()
+            .iter()
+            .flat_map(|l| {
+                text::wrap(&l.text, usize::from(inner.width))
+                    .into_iter()
+                    .map(|r| l.text[r].to_string())
+                    .collect::<Vec<_>>()
+            })
+            .skip(app.detail_scroll)
+            .take(usize::from(inner.height))
+            .collect();
+        assert!(shown.iter().any(|l| l.contains("Mälardalen")), "{shown:?}");
     }
 
     #[test]
