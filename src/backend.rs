@@ -245,24 +245,31 @@ impl<W: Write> Lean<W> {
             if worth && erase_from.is_some_and(|from| x >= from) {
                 break;
             }
-            // A stretch of changed cells that all become blank: one ECH erases it.
-            let blanks = changed[i..]
-                .iter()
-                .enumerate()
-                .take_while(|&(k, &cx)| {
-                    cx == x + k as u16 && self.shadow(cx, y).is_some_and(Lean::<W>::is_blank)
-                })
-                .count();
+            // A stretch of cells that are all blank now, from this changed one to the last
+            // changed one in it: one ECH erases it (erasing a cell that is blank already is
+            // harmless, and cheaper than stepping over it).
+            let mut end = x;
+            let mut last = i;
+            let mut cx = x;
+            while self.shadow(cx, y).is_some_and(Lean::<W>::is_blank) {
+                if let Ok(k) = changed[last..].binary_search(&cx) {
+                    last += k;
+                    end = cx + 1;
+                }
+                cx += 1;
+            }
+            let blanks = usize::from(end - x);
+            let changed_in_it = last + 1 - i;
             let after_wide = x > 0
                 && self
                     .shadow(x - 1, y)
                     .is_none_or(|c| columns(c.symbol()) > 1 || !plain(c));
-            if blanks >= ECH_FROM && !after_wide {
+            if blanks >= ECH_FROM && changed_in_it >= ECH_FROM / 2 && !after_wide {
                 self.move_to(x, y);
                 self.set_pen(Pen::DEFAULT);
                 let _ = write!(self.frame, "\x1b[{blanks}X");
                 // ECH leaves the cursor where it was.
-                i += blanks;
+                i = last + 1;
                 continue;
             }
             if let Some(at) = self.index(x, y) {

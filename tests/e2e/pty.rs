@@ -357,9 +357,14 @@ impl Pty {
             for col in 0..cols {
                 let cell = screen.cell(row, col);
                 cells.push(cell.map_or_else(String::new, |c| {
+                    // An erased cell and a written space look the same.
+                    let text = match c.contents() {
+                        "" => " ",
+                        t => t,
+                    };
                     format!(
                         "{}|{:?}|{:?}|{}{}{}{}",
-                        c.contents(),
+                        text,
                         c.fgcolor(),
                         c.bgcolor(),
                         u8::from(c.bold()),
