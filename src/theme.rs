@@ -132,7 +132,7 @@ pub static CONSOLE: Symbols = Symbols {
     expanded: "▼ ",
     collapsed: "► ",
     leaf: "· ",
-    selected: "► ",
+    selected: "» ",
     ellipsis: "...",
     breadcrumb: " » ",
     bullet: "· ",
@@ -168,7 +168,7 @@ pub static ASCII: Symbols = Symbols {
     expanded: "v ",
     collapsed: "> ",
     leaf: "- ",
-    selected: "> ",
+    selected: "* ",
     ellipsis: "...",
     breadcrumb: " > ",
     bullet: "- ",
@@ -321,6 +321,15 @@ mod tests {
             Glyphs::detect(Some("xterm"), Some("POSIX"), None, utf8),
             Glyphs::Ascii
         );
+    }
+
+    #[test]
+    fn the_selection_marker_is_not_a_tree_marker() {
+        for s in [&UNICODE, &CONSOLE, &ASCII] {
+            assert_ne!(s.selected, s.collapsed);
+            assert_ne!(s.selected, s.expanded);
+            assert_ne!(s.selected, s.leaf);
+        }
     }
 
     #[test]

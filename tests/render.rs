@@ -340,7 +340,8 @@ fn snapshot_console_symbols() {
     };
     let app = app(config, 80, 24, &[Action::Jump(1)]);
     let text = screen(&app);
-    assert!(text.contains('►') && !text.contains('▶') && !text.contains('▾'));
+    assert!(text.contains('»') && text.contains('▼'), "{text}");
+    assert!(!text.contains('▶') && !text.contains('▾'), "{text}");
     insta::assert_snapshot!("console_80x24", text);
 }
 
