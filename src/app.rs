@@ -403,8 +403,8 @@ impl App {
                 Action::Down | Action::WheelDown { .. } => self.scroll_help(1),
                 Action::PageUp => self.scroll_help(-(help::visible(self.screen()) as isize)),
                 Action::PageDown => self.scroll_help(help::visible(self.screen()) as isize),
-                Action::First => self.scroll_help(isize::MIN / 2),
-                Action::Last => self.scroll_help(isize::MAX / 2),
+                Action::First => self.scroll_help(isize::MIN),
+                Action::Last => self.scroll_help(isize::MAX),
                 Action::Quit => self.set_quit(),
                 Action::Resize { width, height } => self.resize(width, height),
                 Action::Tick => self.tick(now),
@@ -473,13 +473,8 @@ impl App {
     }
 
     fn scroll_help(&mut self, delta: isize) -> bool {
-        let to = self
-            .help_scroll
-            .saturating_add_signed(delta)
-            .min(self.max_help_scroll());
-        let changed = to != self.help_scroll;
-        self.help_scroll = to;
-        changed
+        let max = self.max_help_scroll();
+        scroll(&mut self.help_scroll, delta, max)
     }
 
     fn set_quit(&mut self) -> bool {
@@ -522,13 +517,8 @@ impl App {
     }
 
     fn scroll_detail(&mut self, delta: isize) -> bool {
-        let to = self
-            .detail_scroll
-            .saturating_add_signed(delta)
-            .min(self.max_detail_scroll());
-        let changed = to != self.detail_scroll;
-        self.detail_scroll = to;
-        changed
+        let max = self.max_detail_scroll();
+        scroll(&mut self.detail_scroll, delta, max)
     }
 
     fn page(&mut self, direction: isize) -> bool {
@@ -543,10 +533,7 @@ impl App {
 
     fn first_or_last(&mut self, first: bool) -> bool {
         if self.focus == Focus::Detail {
-            let to = if first { 0 } else { self.max_detail_scroll() };
-            let changed = to != self.detail_scroll;
-            self.detail_scroll = to;
-            return changed;
+            return self.scroll_detail(if first { isize::MIN } else { isize::MAX });
         }
         let rows = self.rows();
         let node = if first { rows[0] } else { rows[rows.len() - 1] };
@@ -584,11 +571,13 @@ impl App {
             self.expanded[node] = true;
             return true;
         }
-        match self.rows().iter().position(|&n| n == node) {
-            Some(at) => match self.rows().get(at + 1) {
-                Some(&next) if self.outline.nodes[next].parent == Some(node) => self.select(next),
-                _ => false,
-            },
+        // The first child the tree shows (a search may hide some).
+        let rows = self.rows();
+        match rows
+            .iter()
+            .find(|&&n| self.outline.nodes[n].parent == Some(node))
+        {
+            Some(&child) => self.select(child),
             None => false,
         }
     }
@@ -933,6 +922,14 @@ impl App {
     pub fn selected_kind(&self) -> Kind {
         self.outline.nodes[self.selected].kind
     }
+}
+
+/// Moves a scroll offset by `delta`, kept within `0..=max`; true when it moved.
+fn scroll(offset: &mut usize, delta: isize, max: usize) -> bool {
+    let to = offset.saturating_add_signed(delta).min(max);
+    let moved = to != *offset;
+    *offset = to;
+    moved
 }
 
 #[cfg(test)]
