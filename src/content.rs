@@ -857,21 +857,20 @@ fn io_issue(e: &std::io::Error) -> Issue {
     }
 }
 
-/// Reads a data file like [`read`], with its errors in English, for callers that only want
-/// a message.
-pub fn read_file(path: &std::path::Path) -> Result<String, String> {
-    read(path).map_err(|e| {
-        e.problems
-            .first()
-            .map(|p| p.issue.describe(Lang::En).0)
-            .unwrap_or_default()
-    })
-}
-
 /// Reads, parses, validates and cleans the document in `path`.
 pub fn load_file(path: &std::path::Path) -> Result<Outline, LoadError> {
     let source = read(path)?;
     load(&path.display().to_string(), &source)
+}
+
+/// The content every mode shows: the bundled document, or the data file given, with any
+/// errors as a message in `lang`.
+pub fn load_data(data: Option<&std::path::Path>, lang: Lang) -> Result<Outline, String> {
+    match data {
+        None => load(BUNDLED_NAME, BUNDLED),
+        Some(path) => load_file(path),
+    }
+    .map_err(|e| e.render(lang))
 }
 
 /// Parses, validates and cleans a document. `file` names it in messages.

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         Mode::Version => return print(&format!("malbild {}\n", env!("CARGO_PKG_VERSION"))),
         _ => {}
     }
-    let outline = match load(&options) {
+    let outline = match content::load_data(options.data.as_deref(), options.lang) {
         Ok(o) => o,
         Err(message) => return fail(&message),
     };
@@ -58,15 +58,6 @@ fn main() -> ExitCode {
             print(&export::render(&outline, options.format, width))
         }
     }
-}
-
-/// The content: the bundled document, or `--data FILE`; errors in the interface language.
-fn load(options: &Options) -> Result<Outline, String> {
-    match &options.data {
-        None => content::load(content::BUNDLED_NAME, content::BUNDLED),
-        Some(path) => content::load_file(path),
-    }
-    .map_err(|e| e.render(options.lang))
 }
 
 fn unknown_goal(id: &str, outline: &Outline, lang: Lang) -> String {

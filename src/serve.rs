@@ -199,11 +199,7 @@ async fn stop_signal() -> io::Result<()> {
 
 /// The content: bundled, or `--data FILE`; errors in the interface language.
 pub fn load(settings: &Settings) -> Result<Outline, String> {
-    match &settings.data {
-        None => content::load(content::BUNDLED_NAME, content::BUNDLED),
-        Some(path) => content::load_file(path),
-    }
-    .map_err(|e| e.render(settings.lang))
+    content::load_data(settings.data.as_deref(), settings.lang)
 }
 
 /// The result of parsing `serve`'s options.
