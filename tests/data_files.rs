@@ -375,17 +375,7 @@ fn the_interface_shows_the_data_file() {
     let mut keys = pty.master.take_writer().expect("writer");
     keys.write_all(b"q").unwrap();
     keys.flush().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("q did not quit");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = run::wait_exit(child.as_mut(), "after q, malbild");
     assert!(status.success());
 }
 

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, ExitStatus, PtySize, native_pty_system};
 
 /// Runs malbild with `args` in a pty `cols` wide and 24 rows high: everything it wrote, and its
 /// exit status.
@@ -30,18 +30,24 @@ pub fn run_in_pty(args: &[&str], cols: u16) -> (Vec<u8>, u32) {
         let _ = reader.read_to_end(&mut out);
         out
     });
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{args:?} did not exit");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = wait_exit(child.as_mut(), &format!("{args:?}"));
     let out = collect.join().expect("reader thread");
     drop(pty.master);
     (out, status.exit_code())
+}
+
+/// Waits up to 10 s for `child` to exit (killing it and failing the test after that): its exit
+/// status. `what` names it in the failure.
+pub fn wait_exit(child: &mut (dyn Child + Send + Sync), what: &str) -> ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            return s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{what} did not exit");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
