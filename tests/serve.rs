@@ -1136,7 +1136,9 @@ fn options_have_the_documented_defaults() {
         panic!("no options is a valid start")
     };
     assert_eq!(s.listen, "127.0.0.1:2222".parse().unwrap());
-    assert_eq!((s.max_sessions, s.max_per_ip), (64, 4));
+    assert_eq!((s.max_sessions, s.max_per_ip), (64, 16));
+    assert_eq!((s.max_startups, s.max_startups_per_ip), (64, 8));
+    assert_eq!(s.login_grace, Duration::from_secs(15));
     assert_eq!(s.idle_timeout, Duration::from_secs(600));
     assert_eq!(s.max_session, Duration::from_secs(3600));
     assert!(!s.kiosk);

@@ -1,20 +1,81 @@
 //! The russh side of one connection.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
+use russh::keys::ssh_key::{Algorithm, PrivateKey};
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session};
-use russh::{Channel, ChannelId};
+use russh::{Channel, ChannelId, MethodKind, MethodSet, Preferred, cipher, kex, mac};
 
-use super::{Progress, Refusal, Shared, session};
+use super::admission::Ticket;
+use super::{Progress, Shared, session};
+
+/// How often to check a silent client is still there, and how many missed answers end it.
+const KEEPALIVE: Duration = Duration::from_secs(30);
+const KEEPALIVE_MAX: usize = 3;
+
+/// Key exchanges that cost the server about a millisecond: no finite-field Diffie-Hellman,
+/// whose large groups let a client that does no math itself make the server spend
+/// close to half a second of CPU per connection.
+const KEX: &[kex::Name] = &[
+    kex::MLKEM768X25519_SHA256,
+    kex::CURVE25519,
+    kex::CURVE25519_PRE_RFC_8731,
+    kex::EXTENSION_SUPPORT_AS_SERVER,
+    kex::EXTENSION_OPENSSH_STRICT_KEX_AS_SERVER,
+];
+/// AEAD ciphers first; the CTR ones only with encrypt-then-MAC.
+const CIPHERS: &[cipher::Name] = &[
+    cipher::CHACHA20_POLY1305,
+    cipher::AES_256_GCM,
+    cipher::AES_128_GCM,
+    cipher::AES_256_CTR,
+    cipher::AES_128_CTR,
+];
+const MACS: &[mac::Name] = &[mac::HMAC_SHA512_ETM, mac::HMAC_SHA256_ETM];
+
+/// The SSH server's settings: anyone may log in; only cheap, modern algorithms are offered.
+pub(crate) fn config(key: PrivateKey) -> russh::server::Config {
+    russh::server::Config {
+        server_id: russh::SshId::Standard(
+            concat!("SSH-2.0-malbild_", env!("CARGO_PKG_VERSION")).into(),
+        ),
+        methods: MethodSet::from(
+            &[
+                MethodKind::None,
+                MethodKind::PublicKey,
+                MethodKind::KeyboardInteractive,
+            ][..],
+        ),
+        auth_rejection_time: Duration::from_millis(100),
+        auth_rejection_time_initial: Some(Duration::ZERO),
+        keys: vec![key],
+        preferred: Preferred {
+            kex: Cow::Borrowed(KEX),
+            key: Cow::Borrowed(&[Algorithm::Ed25519]),
+            cipher: Cow::Borrowed(CIPHERS),
+            mac: Cow::Borrowed(MACS),
+            ..Preferred::DEFAULT
+        },
+        // The connection's deadline bounds the login; keep-alives bound a dead session and the
+        // idle timeout the visitor's own silence.
+        inactivity_timeout: None,
+        keepalive_interval: Some(KEEPALIVE),
+        keepalive_max: KEEPALIVE_MAX,
+        nodelay: true,
+        ..Default::default()
+    }
+}
 
 /// The SSH side of one connection: anyone may log in; only a session channel with a pty and a
 /// shell gets the interface.
 pub(crate) struct Visitor {
     pub shared: Arc<Shared>,
     pub peer: SocketAddr,
-    pub refusal: Option<Refusal>,
+    pub ticket: Arc<Ticket>,
     pub progress: Arc<Progress>,
 }
 
@@ -22,6 +83,7 @@ impl russh::server::Handler for Visitor {
     type Error = russh::Error;
 
     async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
+        self.progress.authed.store(true, Ordering::SeqCst);
         Ok(Auth::Accept)
     }
 
@@ -30,6 +92,7 @@ impl russh::server::Handler for Visitor {
         _user: &str,
         _key: russh::server::VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
+        self.progress.authed.store(true, Ordering::SeqCst);
         Ok(Auth::Accept)
     }
 
@@ -39,6 +102,7 @@ impl russh::server::Handler for Visitor {
         _submethods: &str,
         _response: Option<russh::server::Response<'a>>,
     ) -> Result<Auth, Self::Error> {
+        self.progress.authed.store(true, Ordering::SeqCst);
         Ok(Auth::Accept)
     }
 
@@ -58,7 +122,7 @@ impl russh::server::Handler for Visitor {
             channel,
             session.handle(),
             self.peer,
-            self.refusal,
+            Arc::clone(&self.ticket),
             Arc::clone(&self.progress),
         ));
         Ok(())
@@ -75,6 +139,7 @@ impl russh::server::Handler for Visitor {
         _modes: &[(russh::Pty, u32)],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.progress.pty.store(true, Ordering::SeqCst);
         session.channel_success(channel)
     }
 

@@ -14,6 +14,11 @@ pub struct Settings {
     pub host_key: PathBuf,
     pub max_sessions: usize,
     pub max_per_ip: usize,
+    /// From accept to a running pty and shell: banner, key exchange, login and channel requests.
+    pub login_grace: Duration,
+    /// Connections not yet sessions, in total and per address.
+    pub max_startups: usize,
+    pub max_startups_per_ip: usize,
     /// Without input from the visitor for this long, the session ends (keep-alives do not count).
     pub idle_timeout: Duration,
     /// No session lasts longer than this.
@@ -29,7 +34,10 @@ impl Default for Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 2222)),
             host_key: default_host_key(),
             max_sessions: 64,
-            max_per_ip: 4,
+            max_per_ip: 16,
+            login_grace: Duration::from_secs(15),
+            max_startups: 64,
+            max_startups_per_ip: 8,
             idle_timeout: Duration::from_secs(600),
             max_session: Duration::from_secs(3600),
             kiosk: false,
@@ -129,6 +137,11 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             "--host-key" => s.host_key = PathBuf::from(value()?),
             "--max-sessions" => s.max_sessions = number(value()?, 100_000)? as usize,
             "--max-per-ip" => s.max_per_ip = number(value()?, 100_000)? as usize,
+            "--login-grace" => s.login_grace = Duration::from_secs(number(value()?, 600)?),
+            "--max-startups" => s.max_startups = number(value()?, 100_000)? as usize,
+            "--max-startups-per-ip" => {
+                s.max_startups_per_ip = number(value()?, 100_000)? as usize;
+            }
             "--idle-timeout" => s.idle_timeout = Duration::from_secs(number(value()?, 86_400)?),
             "--max-session" => {
                 s.max_session = Duration::from_secs(number(value()?, 7 * 86_400)?);
@@ -177,7 +190,13 @@ Användning: malbild serve [ALTERNATIV]
   --host-key FIL        värdnyckeln (Ed25519); skapas vid första start
                         (standard $STATE_DIRECTORY/host_ed25519_key)
   --max-sessions N      högst N samtidiga sessioner (standard 64)
-  --max-per-ip N        högst N samtidiga sessioner per adress (standard 4)
+  --max-per-ip N        högst N samtidiga sessioner per adress (standard 16)
+  --login-grace SEK     högst SEK sekunder från anslutning till startad
+                        terminal (standard 15)
+  --max-startups N      högst N anslutningar som ännu inte är sessioner
+                        (standard 64)
+  --max-startups-per-ip N
+                        högst N sådana per adress (standard 8)
   --idle-timeout SEK    avsluta efter SEK sekunder utan inmatning (standard 600)
   --max-session SEK     ingen session längre än SEK sekunder (standard 3600)
   --kiosk               kioskläge: ingen tangent avslutar
@@ -197,7 +216,13 @@ Usage: malbild serve [OPTIONS]
   --host-key FILE       the host key (Ed25519); made on first start
                         (default $STATE_DIRECTORY/host_ed25519_key)
   --max-sessions N      at most N sessions at once (default 64)
-  --max-per-ip N        at most N sessions at once per address (default 4)
+  --max-per-ip N        at most N sessions at once per address (default 16)
+  --login-grace SECS    at most SECS seconds from connecting to a running terminal
+                        (default 15)
+  --max-startups N      at most N connections that are not sessions yet
+                        (default 64)
+  --max-startups-per-ip N
+                        at most N of those per address (default 8)
   --idle-timeout SECS   end a session after SECS seconds without input (default 600)
   --max-session SECS    no session longer than SECS seconds (default 3600)
   --kiosk               kiosk mode: no key quits

@@ -13,8 +13,9 @@ use russh::server::{Handle, Msg};
 use russh::{Channel, ChannelMsg, ChannelWriteHalf};
 use tokio::sync::mpsc;
 
+use super::admission::{Refusal, Ticket, pty_size};
 use super::input::Decoder;
-use super::{Progress, Refusal, Shared, log, messages};
+use super::{Progress, Shared, log, messages};
 use crate::app::{Action, App, Config};
 use crate::backend::{Lean, SizeSource};
 use crate::keymap::{self, Context};
@@ -31,9 +32,6 @@ const CLEAR: &[u8] = b"\x1b[0m\x1b[H\x1b[2J";
 
 /// A lone Esc is the Esc key once this long has passed without the rest of a sequence.
 pub const ESC_DELAY: Duration = Duration::from_millis(50);
-/// The size when the client sends none (0×0), and the largest accepted.
-const DEFAULT_SIZE: (u16, u16) = (80, 24);
-const MAX_SIDE: u32 = 500;
 /// Frames waiting for a slow client; past this frames are dropped and one full frame is sent
 /// when the client catches up.
 const FRAMES_IN_FLIGHT: usize = 2;
@@ -82,17 +80,9 @@ struct Pty {
     height: u16,
 }
 
-/// A side from the client: 0 means "not given", and nothing is larger than [`MAX_SIDE`].
-fn side(value: u32, default: u16) -> u16 {
-    match value {
-        0 => default,
-        v => v.min(MAX_SIDE) as u16,
-    }
-}
-
-/// The size from a pty request or a window change.
+/// The size from a pty request or a window change, within the per-session budget.
 fn size(cols: u32, rows: u32) -> (u16, u16) {
-    (side(cols, DEFAULT_SIZE.0), side(rows, DEFAULT_SIZE.1))
+    pty_size(cols, rows)
 }
 
 fn clean_term(term: &str) -> String {
@@ -110,7 +100,7 @@ pub(crate) async fn run(
     channel: Channel<Msg>,
     handle: Handle,
     peer: SocketAddr,
-    refusal: Option<Refusal>,
+    ticket: Arc<Ticket>,
     progress: Arc<Progress>,
 ) {
     let (mut read, write) = channel.split();
@@ -141,19 +131,16 @@ pub(crate) async fn run(
                     (p.width, p.height) = size(col_width, row_height);
                 }
             }
-            Some(ChannelMsg::RequestShell { .. }) => match (refusal, &pty) {
-                (Some(Refusal::Busy), _) => break Some((text.busy, "busy")),
-                (Some(Refusal::PerIp), _) => break Some((text.per_ip, "per-ip")),
-                (None, None) => break Some((text.no_pty, "no-pty")),
-                (None, Some(_)) => break None,
-            },
-            Some(ChannelMsg::Exec { .. }) => {
-                break Some(match refusal {
-                    Some(Refusal::Busy) => (text.busy, "busy"),
-                    Some(Refusal::PerIp) => (text.per_ip, "per-ip"),
-                    None => (text.exec, "exec"),
-                });
+            // Only here does the connection become a session, counted against the limits.
+            Some(ChannelMsg::RequestShell { .. }) => {
+                match pty.as_ref().map(|_| ticket.start_session()) {
+                    None => break Some((text.no_pty, "no-pty")),
+                    Some(Err(Refusal::Busy)) => break Some((text.busy, "busy")),
+                    Some(Err(Refusal::PerIp)) => break Some((text.per_ip, "per-ip")),
+                    Some(Ok(())) => break None,
+                }
             }
+            Some(ChannelMsg::Exec { .. }) => break Some((text.exec, "exec")),
             Some(ChannelMsg::RequestSubsystem { .. }) => break Some(("", "subsystem")),
             Some(ChannelMsg::Eof | ChannelMsg::Close) | None => {
                 progress.ended.notify_one();
