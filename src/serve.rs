@@ -183,6 +183,7 @@ pub async fn start(settings: Settings, outline: Outline) -> io::Result<Server> {
     let fingerprint = key.public_key().fingerprint(HashAlg::Sha256).to_string();
     let listener = TcpListener::bind(settings.listen).await?;
     let addr = listener.local_addr()?;
+    admission::tune_allocator();
     // Colour is the theme's decision (`c` toggles it), as in the local interface.
     ratatui::crossterm::style::force_color_output(true);
     let (stop, shutdown) = watch::channel(false);

@@ -1046,7 +1046,16 @@ async fn hundred_concurrent_sessions() {
     const SESSIONS: usize = 100;
     const KEYS: &[u8] = b"jjlkjhjlGgjjjkkl\tjjkj\tkjjjGgjlhjjkkjjl\tjkjjjkljjjh";
     assert_eq!(KEYS.len(), 50);
-    let (mut server, addr, _log) = spawn_binary(&["--max-sessions", "200", "--max-per-ip", "200"]);
+    let (mut server, addr, _log) = spawn_binary(&[
+        "--max-sessions",
+        "200",
+        "--max-per-ip",
+        "200",
+        "--max-startups",
+        "200",
+        "--max-startups-per-ip",
+        "200",
+    ]);
     // One at a time first: the cost of a connection on an idle server.
     let mut alone = Vec::new();
     for _ in 0..10 {

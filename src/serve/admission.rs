@@ -300,3 +300,17 @@ pub(crate) fn give_back_memory() {
         libc::malloc_trim(0);
     }
 }
+
+/// Allocator settings for a server whose visitors come and go. A screen buffer is large (a
+/// megabyte at the pty cap); glibc raises its mmap threshold each time such a block is freed,
+/// after which they live in the heap and fragment it. A fixed threshold keeps them mapped on
+/// their own, so they go back to the system the moment a session ends; two arenas keep the
+/// tokio workers from spreading small blocks over one heap each.
+pub(crate) fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets the allocator's parameters, before any session exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}

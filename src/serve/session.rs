@@ -477,6 +477,8 @@ impl Visit {
             }
             if self.dirty {
                 self.send_frame(out, shared);
+                // A frame is the costly step: other visitors' tasks run before this one's next.
+                tokio::task::yield_now().await;
             }
         }
     }
