@@ -23,6 +23,7 @@ const AFTER_SESSION: Duration = Duration::from_secs(2);
 const DISCONNECT_GRACE: Duration = Duration::from_millis(500);
 
 pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let mut quiet = Quiet::default();
     loop {
         let (socket, peer) = match listener.accept().await {
             Ok(c) => c,
@@ -39,7 +40,8 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         let ticket = match shared.door.arrive(peer.ip(), std::time::Instant::now()) {
             Ok(t) => t,
             Err(turned) => {
-                turn_away(socket, peer, turned, &shared);
+                quiet.log(peer, turned);
+                turn_away(socket, &shared);
                 continue;
             }
         };
@@ -55,14 +57,38 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 
 /// The busy line, before the SSH banner (RFC 4253 allows lines there), then close: one write
 /// and no key exchange, so turning a flood away costs next to nothing.
-fn turn_away(socket: TcpStream, peer: SocketAddr, turned: Turned, shared: &Shared) {
-    log(&format!("refused {peer} reason={}", turned.name()));
+fn turn_away(socket: TcpStream, shared: &Shared) {
     let line = format!("{}\r\n", messages(shared.settings.lang).busy);
     // What the client already sent would turn the close into a reset that can eat the line.
     let _ = socket.try_read(&mut [0u8; 512]);
     let _ = socket.try_write(line.as_bytes());
     if let Ok(socket) = socket.into_std() {
         let _ = socket.shutdown(std::net::Shutdown::Write);
+    }
+}
+
+/// Connections turned away are logged at most once a second, with a count, so a flood of
+/// them cannot flood the log too.
+#[derive(Default)]
+struct Quiet {
+    last: Option<Instant>,
+    unlogged: u64,
+}
+
+impl Quiet {
+    fn log(&mut self, peer: SocketAddr, turned: Turned) {
+        let now = Instant::now();
+        if self.last.is_some_and(|t| now < t + Duration::from_secs(1)) {
+            self.unlogged += 1;
+            return;
+        }
+        let more = match self.unlogged {
+            0 => String::new(),
+            n => format!(" (and {n} more turned away since the last line)"),
+        };
+        log(&format!("refused {peer} reason={}{more}", turned.name()));
+        self.last = Some(now);
+        self.unlogged = 0;
     }
 }
 
