@@ -28,6 +28,9 @@ const WAIT: Duration = Duration::from_secs(20);
 /// What a visitor may take to see the first frame while the server is under attack.
 const FIRST_FRAME: Duration = Duration::from_secs(1);
 
+/// The longest any attack runs, whatever happens.
+const ATTACK: Duration = Duration::from_secs(60);
+
 /// One attack at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -386,9 +389,10 @@ async fn a_silent_connections_lock_nobody_out() {
                 Arc::clone(&connects),
             );
             attackers.push(tokio::spawn(async move {
+                let end = Instant::now() + ATTACK;
                 // Each slot reconnects when dropped, at most 50 times.
                 for _ in 0..50 {
-                    if stop.load(Ordering::SeqCst) {
+                    if stop.load(Ordering::SeqCst) || Instant::now() > end {
                         return;
                     }
                     let Ok(mut s) = tcp_from(n, addr).await else {
@@ -398,7 +402,7 @@ async fn a_silent_connections_lock_nobody_out() {
                     connects.fetch_add(1, Ordering::SeqCst);
                     let mut got = Vec::new();
                     let mut chunk = [0u8; 1024];
-                    while !stop.load(Ordering::SeqCst) {
+                    while !stop.load(Ordering::SeqCst) && Instant::now() < end {
                         match tokio::time::timeout(Duration::from_millis(200), s.read(&mut chunk))
                             .await
                         {
@@ -462,8 +466,9 @@ async fn b_large_dh_groups_cost_the_server_nothing() {
             let mut init = vec![30];
             string(&mut init, &e);
             let init = packet(&init);
+            let end = Instant::now() + ATTACK;
             for _ in 0..200 {
-                if stop.load(Ordering::SeqCst) {
+                if stop.load(Ordering::SeqCst) || Instant::now() > end {
                     return;
                 }
                 let Ok(mut s) = tcp_from(30 + i % 2, addr).await else {

@@ -1082,14 +1082,25 @@ async fn hundred_concurrent_sessions() {
         expected(&mut app, 80, 24, &actions)
     };
     let want = Arc::new(want);
+    // Everyone connects at once; the typing starts when all have their first frame, so the
+    // burst's figure is the connections' own.
+    let all_in = Arc::new(tokio::sync::Barrier::new(SESSIONS));
+    let server_pid = server.id().to_string();
+    let before = (cpu_time(&server_pid), cpu_time("self"));
+    let burst_cpu = Arc::new(Mutex::new(None));
     let mut tasks = Vec::new();
     for _ in 0..SESSIONS {
-        let want = Arc::clone(&want);
+        let (want, all_in) = (Arc::clone(&want), Arc::clone(&all_in));
+        let (burst_cpu, server_pid) = (Arc::clone(&burst_cpu), server_pid.clone());
         tasks.push(tokio::spawn(async move {
             let t0 = Instant::now();
             let mut v = visit(addr, 80, 24).await;
             assert!(first_frame(&mut v).await);
             let first = v.first_data.unwrap() - t0;
+            if all_in.wait().await.is_leader() {
+                // The last one in: what the burst cost each side.
+                *burst_cpu.lock().unwrap() = Some((cpu_time(&server_pid), cpu_time("self")));
+            }
             for k in KEYS {
                 v.type_bytes(&[*k]).await;
             }
@@ -1117,6 +1128,12 @@ async fn hundred_concurrent_sessions() {
         .unwrap_or("VmHWM: ?")
         .to_string();
     firsts.sort();
+    let (server_after, client_after) = burst_cpu.lock().unwrap().expect("everyone got in");
+    println!(
+        "the burst's CPU, per connection: server {:?}, test clients {:?}",
+        (server_after - before.0) / SESSIONS as u32,
+        (client_after - before.1) / SESSIONS as u32
+    );
     println!(
         "{SESSIONS} sessions: server {rss}, peak {hwm}; connect to first frame: median {:?}, max {:?}",
         firsts[firsts.len() / 2],
@@ -1131,6 +1148,14 @@ async fn hundred_concurrent_sessions() {
     }
     unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
     assert_eq!(server.wait().unwrap().code(), Some(0));
+}
+
+/// CPU time (user and system) a process has used so far, from /proc.
+fn cpu_time(pid: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
 }
 
 // --- Options ----------------------------------------------------------------------------------
