@@ -119,6 +119,7 @@ async fn connection(shared: &Arc<Shared>, socket: TcpStream, peer: SocketAddr, t
         progress: Arc::clone(&progress),
     };
     let config = Arc::clone(&shared.config);
+    let mut shutdown = shared.shutdown.clone();
     let running = tokio::select! {
         r = russh::server::run_stream(config, stream, visitor) => r.ok(),
         _ = tokio::time::sleep_until(deadline) => {
@@ -129,12 +130,12 @@ async fn connection(shared: &Arc<Shared>, socket: TcpStream, peer: SocketAddr, t
             log(&format!("closed {peer} reason=evicted stage=banner"));
             None
         }
+        _ = stopped(&mut shutdown) => None,
     };
     // Without a session the stream was dropped here, and the socket with it.
     let Some(running) = running else { return };
     let handle = running.handle();
     tokio::pin!(running);
-    let mut shutdown = shared.shutdown.clone();
     let disconnect = |why: &str| {
         let handle = handle.clone();
         let why = why.to_string();
