@@ -221,6 +221,8 @@ malbild – Smedjebackens kommuns vision och mål i terminalen
 Användning: malbild [ALTERNATIV]
            malbild serve [ALTERNATIV]   (SSH-server; se malbild serve --help)
 
+Med skärmläsare eller punktskriftsdisplay: malbild --screen-reader
+
   --goal ID            börja på ett mål, ett perspektiv eller visionen
   --print, -p          skriv hela dokumentet till stdout och avsluta
   --format FORMAT      text (standard) eller markdown, med --print
@@ -234,7 +236,7 @@ Användning: malbild [ALTERNATIV]
   --no-mouse           ingen mus
   --color VAL          auto (standard, följer NO_COLOR), always eller never
   --ascii              bara ASCII-tecken i gränssnittet
-  --screen-reader      en ruta i taget, markören följer valet
+  --screen-reader      en ruta i taget utan ramar, markören syns där valet är
   --lang SPRÅK         sv (standard) eller en
   -h, --help           visa den här hjälpen
   -V, --version        visa versionen
@@ -247,6 +249,8 @@ malbild – Smedjebacken municipality's vision and goals in the terminal
 
 Usage: malbild [OPTIONS]
        malbild serve [OPTIONS]   (SSH server; see malbild serve --help)
+
+With a screen reader or a braille display: malbild --screen-reader
 
   --goal ID            start on a goal, a perspective or the vision
   --print, -p          write the whole document to stdout and exit
@@ -261,7 +265,7 @@ Usage: malbild [OPTIONS]
   --no-mouse           no mouse
   --color WHEN         auto (default, follows NO_COLOR), always or never
   --ascii              ASCII characters only in the interface
-  --screen-reader      one pane at a time, the cursor follows the selection
+  --screen-reader      one pane at a time, no borders, the cursor shown on the selection
   --lang LANG          sv (default) or en
   -h, --help           show this help
   -V, --version        show the version

@@ -220,13 +220,7 @@ pub fn base64(bytes: &[u8]) -> String {
 }
 
 fn draw(term: &mut Term, app: &App) -> io::Result<()> {
-    term.draw(|frame| {
-        frame.render_widget(app, frame.area());
-        if let Some(position) = ui::cursor(app) {
-            frame.set_cursor_position(position);
-        }
-    })?;
-    Ok(())
+    ui::draw(term, app)
 }
 
 /// Runs the interface until the user quits, a signal arrives or the terminal goes away.

@@ -392,12 +392,7 @@ impl Visit {
             self.full = false;
         }
         let app = &self.app;
-        let _ = self.term.draw(|frame| {
-            frame.render_widget(app, frame.area());
-            if let Some(position) = ui::cursor(app) {
-                frame.set_cursor_position(position);
-            }
-        });
+        let _ = ui::draw(&mut self.term, app);
         bytes.append(&mut self.sink.take());
         self.dirty = false;
         bytes
