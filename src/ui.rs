@@ -6,7 +6,7 @@ use std::ops::Range;
 use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Position, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
@@ -223,14 +223,18 @@ fn pane_block<'a>(app: &App, title: &'a str, focused: bool) -> Block<'a> {
     } else {
         symbols.border
     };
+    let title = match symbols.focus_mark.filter(|_| focused) {
+        Some(mark) => Span::styled(
+            format!(" {mark}{title} "),
+            theme.pane_title(true).add_modifier(Modifier::REVERSED),
+        ),
+        None => Span::styled(format!(" {title} "), theme.pane_title(focused)),
+    };
     Block::new()
         .borders(Borders::ALL)
         .border_set(set)
         .border_style(theme.border(focused))
-        .title(Span::styled(
-            format!(" {title} "),
-            theme.pane_title(focused),
-        ))
+        .title(title)
 }
 
 fn render_tree(app: &App, areas: &Areas, buf: &mut Buffer) {

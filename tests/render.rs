@@ -414,8 +414,20 @@ fn snapshot_console_symbols() {
     };
     let app = app(config, 80, 24, &[Action::Jump(1)]);
     let text = screen(&app);
-    assert!(text.contains('»') && text.contains('▼'), "{text}");
-    assert!(!text.contains('▶') && !text.contains('▾'), "{text}");
+    assert!(text.contains('»') && text.contains("■ Mål"), "{text}");
+    for c in ['▶', '▾', '▼', '►', '═', '║', '╔'] {
+        assert!(!text.contains(c), "{c:?} in {text}");
+    }
+    // The focused pane's title is in reverse video, the other one not.
+    let buf = buffer(&app);
+    let title_cell = |needle: &str| {
+        let row = row_text(&buf, 1);
+        let at = row.find(needle).expect("a pane title");
+        let x = row[..at].chars().count() as u16;
+        buf[(x, 1)].modifier.contains(Modifier::REVERSED)
+    };
+    assert!(title_cell("■ Mål"));
+    assert!(!title_cell("Text"));
     insta::assert_snapshot!("console_80x24", text);
 }
 
