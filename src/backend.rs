@@ -7,7 +7,7 @@
 //! row ends blank and a stretch of blanks with one `ECH`, and changes only the SGR attributes that
 //! differ. The cursor goes last: each frame ends by moving it to where its owner parked it (the
 //! focused item, which braille displays and screen readers follow whether it is shown or not)
-//! and showing or hiding it, only where that changes anything.
+//! and showing it if it is to be seen; a shown cursor is hidden while the cells are written.
 
 use std::io::{self, Write};
 
@@ -383,6 +383,13 @@ impl<W: Write> Backend for Lean<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        let mut content = content.peekable();
+        if content.peek().is_some() && self.cursor_visible == Some(true) {
+            // A shown cursor would be seen running over the cells as they are written: hidden
+            // until the frame is done, then shown where it is parked.
+            self.frame.extend_from_slice(b"\x1b[?25l");
+            self.cursor_visible = Some(false);
+        }
         // Take the whole frame into the shadow first, so each row can be written knowing how
         // it ends.
         let mut rows: Vec<(u16, Vec<u16>)> = Vec::new();
@@ -622,6 +629,45 @@ mod tests {
         // The first frame, then each arrow.
         assert!(costs[0] < 4000, "{costs:?}");
         assert!(costs[1..].iter().all(|&c| c < 700), "{costs:?}");
+    }
+
+    #[test]
+    fn the_cursor_goes_last_and_hides_while_cells_are_written() {
+        let area = ratatui::layout::Rect::new(0, 0, 10, 3);
+        let backend = Lean::new(Vec::new(), SizeSource::Fixed(area.as_size()));
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(area),
+        };
+        let mut term = Terminal::with_options(backend, options).unwrap();
+        let mut frame = |text: &str, cursor: Option<Cursor>| {
+            term.backend_mut().park(cursor);
+            term.draw(|f| {
+                f.buffer_mut()
+                    .set_string(0, 0, text, ratatui::style::Style::new());
+            })
+            .unwrap();
+            String::from_utf8(std::mem::take(term.backend_mut().writer_mut())).unwrap()
+        };
+        let at = |x, y, visible| {
+            Some(Cursor {
+                position: Position::new(x, y),
+                visible,
+            })
+        };
+        assert_eq!(
+            frame("abc", at(2, 1, true)),
+            "\x1b[1H\x1b[0mabc\x1b[2;3H\x1b[?25h"
+        );
+        // Shown: hidden before the cells, shown again once it is back in place.
+        assert_eq!(
+            frame("abd", at(2, 1, true)),
+            "\x1b[?25l\x1b[1;3Hd\x1b[2;3H\x1b[?25h"
+        );
+        // Nothing changed: nothing written.
+        assert_eq!(frame("abd", at(2, 1, true)), "");
+        // Parked, hidden: moved there all the same.
+        assert_eq!(frame("abd", at(0, 2, false)), "\x1b[3H\x1b[?25l");
+        assert_eq!(frame("xbd", at(0, 2, false)), "\x1b[1Hx\x1b[3H");
     }
 
     #[test]
