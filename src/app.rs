@@ -74,6 +74,32 @@ impl Action {
     }
 }
 
+/// What one `update` did: whether the screen changed, and what the shell around the model
+/// must do about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    pub redraw: bool,
+    pub effect: Option<Effect>,
+}
+
+impl Update {
+    fn redraw() -> Update {
+        Update {
+            redraw: true,
+            effect: None,
+        }
+    }
+}
+
+/// What the model asks of the world outside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// End the session (q, Esc at the top, Ctrl-C; in kiosk mode only the admin exit key).
+    Quit,
+    /// Put this text on the user's clipboard.
+    Copy(String),
+}
+
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Focus {
@@ -176,9 +202,8 @@ pub struct App {
     pub height: u16,
     /// A short message for the hint bar ("Kopierat"), until the next action.
     pub status: Option<&'static str>,
-    pub quit: bool,
-    /// Text to put on the user's clipboard; the run loop takes it.
-    pub clipboard: Option<String>,
+    /// What the last action asks of the world outside the model, until `update` hands it on.
+    effect: Option<Effect>,
     /// When the last input came, for the idle reset.
     last_input: Instant,
     /// Something changed since the start screen, so an idle reset is due.
@@ -207,8 +232,7 @@ impl App {
             width: 80,
             height: 24,
             status: None,
-            quit: false,
-            clipboard: None,
+            effect: None,
             last_input: now,
             dirty: false,
             carousel_due: None,
@@ -371,15 +395,16 @@ impl App {
         out
     }
 
-    /// Applies one action at `now`; returns true when the screen must be redrawn.
-    pub fn update(&mut self, action: Action, now: Instant) -> bool {
+    /// Applies one action at `now`; says whether the screen must be redrawn and what, if
+    /// anything, the world outside the model must do.
+    pub fn update(&mut self, action: Action, now: Instant) -> Update {
         let input = action.is_input();
         if input {
             self.last_input = now;
             let touch = !matches!(action, Action::Resize { .. });
             if touch && self.carousel_due.take().is_some() {
                 // The first touch only stops the carousel.
-                return true;
+                return Update::redraw();
             }
         }
         let had_status = self.status.take().is_some();
@@ -388,7 +413,10 @@ impl App {
             self.dirty = true;
         }
         self.keep_in_view();
-        changed || had_status
+        Update {
+            redraw: changed || had_status,
+            effect: self.effect.take(),
+        }
     }
 
     fn apply(&mut self, action: Action, now: Instant) -> bool {
@@ -478,7 +506,7 @@ impl App {
     }
 
     fn set_quit(&mut self) -> bool {
-        self.quit = true;
+        self.effect = Some(Effect::Quit);
         true
     }
 
@@ -847,7 +875,7 @@ impl App {
         if self.config.kiosk {
             return false;
         }
-        self.clipboard = Some(self.copy_text());
+        self.effect = Some(Effect::Copy(self.copy_text()));
         self.status = Some(self.strings().copied);
         true
     }
@@ -949,10 +977,12 @@ mod tests {
         (app, now)
     }
 
-    fn run(app: &mut App, now: Instant, actions: &[Action]) {
-        for a in actions {
-            app.update(a.clone(), now);
-        }
+    /// Applies `actions`; returns the effects they asked for.
+    fn run(app: &mut App, now: Instant, actions: &[Action]) -> Vec<Effect> {
+        actions
+            .iter()
+            .filter_map(|a| app.update(a.clone(), now).effect)
+            .collect()
     }
 
     fn click(app: &mut App, now: Instant, column: u16, row: u16) {
@@ -1005,9 +1035,8 @@ mod tests {
         run(&mut app, now, &[Action::Last, Action::Toggle]);
         assert_eq!(id(&app), "bra-verksamhet");
         assert_eq!(app.focus, Focus::Detail);
-        run(&mut app, now, &[Action::Back]);
+        assert_eq!(run(&mut app, now, &[Action::Back]), vec![]);
         assert_eq!(app.focus, Focus::Tree);
-        assert!(!app.quit);
     }
 
     #[test]
@@ -1085,10 +1114,9 @@ mod tests {
             "vision",
             "keys other than close do nothing under help"
         );
-        run(&mut app, now, &[Action::Back]);
-        assert!(!app.help && !app.quit);
-        run(&mut app, now, &[Action::Back]);
-        assert!(app.quit);
+        assert_eq!(run(&mut app, now, &[Action::Back]), vec![]);
+        assert!(!app.help);
+        assert_eq!(run(&mut app, now, &[Action::Back]), vec![Effect::Quit]);
     }
 
     #[test]
@@ -1099,9 +1127,8 @@ mod tests {
             ..Config::default()
         };
         let mut app = App::new(Outline::bundled(), config, now);
-        run(&mut app, now, &[Action::Back, Action::Back, Action::Copy]);
-        assert!(!app.quit);
-        assert!(app.clipboard.is_none());
+        let effects = run(&mut app, now, &[Action::Back, Action::Back, Action::Copy]);
+        assert_eq!(effects, vec![], "no quit and no copy");
     }
 
     #[test]
@@ -1214,7 +1241,7 @@ mod tests {
         assert_eq!(id(&app), "bra-verksamhet");
         run(&mut app, now, &[Action::Jump(0)]);
         assert_eq!(id(&app), "vision");
-        assert!(!app.update(Action::Jump(9), now));
+        assert!(!app.update(Action::Jump(9), now).redraw);
         assert_eq!(id(&app), "vision");
     }
 
@@ -1282,8 +1309,14 @@ mod tests {
             ],
         );
         assert_eq!(app.deadline(), Some(t + Duration::from_secs(120)));
-        assert!(!app.update(Action::Tick, t + Duration::from_secs(119)));
-        assert!(app.update(Action::Tick, t + Duration::from_secs(120)));
+        assert!(
+            !app.update(Action::Tick, t + Duration::from_secs(119))
+                .redraw
+        );
+        assert!(
+            app.update(Action::Tick, t + Duration::from_secs(120))
+                .redraw
+        );
         assert_eq!(app.selected, 0);
         assert!(!app.help && !app.search.active());
         assert!(app.expanded.iter().all(|&e| e));
@@ -1309,7 +1342,7 @@ mod tests {
         assert_eq!(app.selected, 1);
         run(&mut app, t + Duration::from_secs(10), &[Action::Tick]);
         assert_eq!(app.selected, 2);
-        assert!(app.update(Action::Down, t + Duration::from_secs(11)));
+        assert!(app.update(Action::Down, t + Duration::from_secs(11)).redraw);
         assert!(!app.carousel_running());
         assert_eq!(app.selected, 2, "the first touch does not also move");
         run(&mut app, t + Duration::from_secs(12), &[Action::Down]);
@@ -1319,8 +1352,10 @@ mod tests {
     #[test]
     fn copy_gives_breadcrumb_title_and_text() {
         let (mut app, now) = app();
-        run(&mut app, now, &[Action::Jump(5), Action::Copy]);
-        let text = app.clipboard.clone().unwrap();
+        let effects = run(&mut app, now, &[Action::Jump(5), Action::Copy]);
+        let [Effect::Copy(text)] = &effects[..] else {
+            panic!("{effects:?}");
+        };
         assert!(text.starts_with("Vision › Effektivitet › Bra ekonomi\nBra ekonomi\n"));
         assert!(text.contains("långsiktig tillväxt i balans"));
         assert_eq!(app.status, Some("Kopierat"));
@@ -1329,15 +1364,18 @@ mod tests {
     #[test]
     fn unchanged_actions_ask_for_no_redraw() {
         let (mut app, now) = app();
-        assert!(!app.update(Action::Up, now));
-        assert!(!app.update(Action::Touch, now));
-        assert!(!app.update(
-            Action::Resize {
-                width: 80,
-                height: 24
-            },
-            now
-        ));
-        assert!(app.update(Action::Down, now));
+        assert!(!app.update(Action::Up, now).redraw);
+        assert!(!app.update(Action::Touch, now).redraw);
+        assert!(
+            !app.update(
+                Action::Resize {
+                    width: 80,
+                    height: 24
+                },
+                now
+            )
+            .redraw
+        );
+        assert!(app.update(Action::Down, now).redraw);
     }
 }
