@@ -240,7 +240,10 @@ impl App {
             config,
         };
         app.selected = app.config.start.min(n.saturating_sub(1));
-        app.dirty = app.selected != 0;
+        // A kiosk with a carousel begins it after the idle time from launch too, as if
+        // someone had just left: a kiosk that has just booted does not sit still for ever.
+        let attract = app.config.kiosk && app.config.carousel.is_some();
+        app.dirty = app.selected != 0 || attract;
         app
     }
 
@@ -1347,6 +1350,33 @@ mod tests {
         assert_eq!(app.selected, 2, "the first touch does not also move");
         run(&mut app, t + Duration::from_secs(12), &[Action::Down]);
         assert_eq!(app.selected, 3);
+    }
+
+    #[test]
+    fn the_carousel_also_begins_after_the_idle_time_from_launch() {
+        let now = Instant::now();
+        let idle = Duration::from_secs(120);
+        let config = Config {
+            kiosk: true,
+            idle_reset: Some(idle),
+            carousel: Some(Duration::from_secs(20)),
+            ..Config::default()
+        };
+        let mut app = App::new(Outline::bundled(), config.clone(), now);
+        assert_eq!(app.deadline(), Some(now + idle));
+        assert!(!app.carousel_running());
+        run(&mut app, now + idle, &[Action::Tick]);
+        assert!(app.carousel_running());
+        // A touch before then is a key like any other, and the clock starts again.
+        let mut app = App::new(Outline::bundled(), config.clone(), now);
+        run(&mut app, now, &[Action::Down]);
+        assert_eq!(app.selected, 1);
+        // Without a carousel nothing is due at the start screen: no wake-ups while idle.
+        let plain = Config {
+            carousel: None,
+            ..config
+        };
+        assert_eq!(App::new(Outline::bundled(), plain, now).deadline(), None);
     }
 
     #[test]
