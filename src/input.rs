@@ -338,18 +338,19 @@ fn parse_csi(buffer: &[u8]) -> Parsed {
 
 /// Modifiers from an xterm modifier parameter (1 + bits: 1 Shift, 2 Alt, 4 Ctrl).
 fn modifiers(param: Option<u16>) -> KeyModifiers {
-    let bits = param.unwrap_or(1).saturating_sub(1);
-    let mut m = KeyModifiers::NONE;
-    if bits & 1 != 0 {
-        m |= KeyModifiers::SHIFT;
-    }
-    if bits & 2 != 0 {
-        m |= KeyModifiers::ALT;
-    }
-    if bits & 4 != 0 {
-        m |= KeyModifiers::CONTROL;
-    }
-    m
+    modifier_bits(param.unwrap_or(1).saturating_sub(1), [1, 2, 4])
+}
+
+/// Shift, Alt and Ctrl from the bits of `bits` that stand for them, in that order.
+fn modifier_bits(bits: u16, [shift, alt, ctrl]: [u16; 3]) -> KeyModifiers {
+    [
+        (shift, KeyModifiers::SHIFT),
+        (alt, KeyModifiers::ALT),
+        (ctrl, KeyModifiers::CONTROL),
+    ]
+    .into_iter()
+    .filter(|&(bit, _)| bits & bit != 0)
+    .fold(KeyModifiers::NONE, |m, (_, flag)| m | flag)
 }
 
 fn parse_csi_final(params: &[u8], last: u8) -> Parsed {
@@ -429,16 +430,7 @@ fn parse_sgr_mouse(buffer: &[u8]) -> Parsed {
     } else {
         MouseEventKind::Down(button)
     };
-    let mut modifiers = KeyModifiers::NONE;
-    if cb & 4 != 0 {
-        modifiers |= KeyModifiers::SHIFT;
-    }
-    if cb & 8 != 0 {
-        modifiers |= KeyModifiers::ALT;
-    }
-    if cb & 16 != 0 {
-        modifiers |= KeyModifiers::CONTROL;
-    }
+    let modifiers = modifier_bits(cb, [4, 8, 16]);
     Parsed::Event(Event::Mouse(MouseEvent {
         kind,
         column: cx.saturating_sub(1),
