@@ -382,9 +382,10 @@ fn scroll_indicator(app: &App, first: usize, height: usize, total: usize) -> Lin
 }
 
 /// One key, what it does, and how much it matters when the bar is too narrow for all.
-type Hint = (String, &'static str, u8);
+pub type Hint = (String, &'static str, u8);
 
-fn hints(app: &App) -> Vec<Hint> {
+/// The hint bar's keys where `app` is now, most important last dropped.
+pub fn hints(app: &App) -> Vec<Hint> {
     let s = app.strings();
     let key = |k: &str| app.symbols().keys(k, s.arrows_ascii);
     if app.help {
