@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod sanitize;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;

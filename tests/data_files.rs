@@ -391,7 +391,7 @@ fn hostile_file_loads_clean() {
         texts.extend(node.blocks.iter().map(|b| b.text().to_string()));
     }
     for t in &texts {
-        assert!(!t.chars().any(content::needs_cleaning), "{t:?}");
+        assert!(!t.chars().any(malbild::sanitize::needs_cleaning), "{t:?}");
     }
     assert_eq!(outline.organisation, "Smedjebackens kommun");
     assert_eq!(outline.title, "Vision och mål");
@@ -420,20 +420,20 @@ proptest! {
     #[test]
     fn clean_leaves_no_control_but_newline(s in prop::collection::vec(hostile_char(), 0..200)) {
         let s: String = s.into_iter().collect();
-        let out = content::clean(&s);
+        let out = malbild::sanitize::clean(&s);
         prop_assert!(!out.chars().any(is_unsafe), "{:?} -> {:?}", s, out);
     }
 
     #[test]
     fn clean_is_idempotent(s in prop::collection::vec(hostile_char(), 0..200)) {
         let s: String = s.into_iter().collect();
-        let once = content::clean(&s);
-        prop_assert_eq!(content::clean(&once), once);
+        let once = malbild::sanitize::clean(&s);
+        prop_assert_eq!(malbild::sanitize::clean(&once), once);
     }
 
     #[test]
     fn clean_text_passes_unchanged(s in "[^\\p{Cc}\u{202a}-\u{202e}\u{2066}-\u{2069}]{0,200}|[a-zåäö \n]{0,50}") {
-        prop_assert_eq!(content::clean(&s), s);
+        prop_assert_eq!(malbild::sanitize::clean(&s), s);
     }
 }
 
