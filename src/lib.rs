@@ -4,6 +4,7 @@
 //! [`ui`]. Nothing below `app` knows about the terminal; [`terminal`] holds all of its I/O.
 
 pub mod app;
+pub mod args;
 pub mod backend;
 pub mod cli;
 pub mod content;
