@@ -1,23 +1,23 @@
 //! The document: its RON schema, the bundled copy, loading, validation and the messages for a
 //! file that cannot be loaded.
 //!
-//! The RON file is parsed into the serde types of [`schema`], validated, cleaned of anything a
+//! The RON file is parsed into the serde types of `schema`, validated, cleaned of anything a
 //! terminal would interpret, and flattened into an [`Outline`]: the one shape the rest of the
 //! app reads. A file that fails gets a [`LoadError`], every problem located in it once.
 //!
-//! - [`load`]: from a path or a text to an outline or a load error.
-//! - [`schema`]: the serde types, and the table of their fields the rest reads.
-//! - `source`, `spans`: the file's lines and tokens, and where each value is.
+//! - `load`: from a path or a text to an outline, or to every problem in the way.
+//! - `schema`: the serde types, and the one table of their fields the rest reads.
+//! - `source`, `spans`: the file's lines and tokens, found once, and where each value is.
 //! - `diagnose`, `validate`: the parser's complaint restated; what serde cannot check.
-//! - [`problem`], `messages`: the problems, their report, and its words in sv and en.
-//! - [`outline`]: the tree of nodes the interface reads.
+//! - `problem`, `messages`: the problems, their report, and its words in sv and en.
+//! - `outline`: the tree of nodes the interface reads.
 
 mod diagnose;
-pub mod load;
+mod load;
 mod messages;
-pub mod outline;
-pub mod problem;
-pub mod schema;
+mod outline;
+mod problem;
+mod schema;
 mod source;
 mod spans;
 mod validate;
