@@ -118,6 +118,33 @@ pub fn contains(area: Rect, column: u16, row: u16) -> bool {
     area.contains(Position::new(column, row))
 }
 
+/// The columns of one tree row, counted from the pane's inner left edge: the selection pointer,
+/// the indent, the fold marker, then the label. The view draws rows by it, the cursor rests on
+/// its label and a click on its marker folds the node: one place, so they cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreeRow {
+    pub indent: u16,
+    pub marker: u16,
+    pub label: u16,
+}
+
+/// How wide the selection pointer and the fold markers are, in every symbol set.
+pub const POINTER_WIDTH: u16 = 2;
+pub const MARKER_WIDTH: u16 = 2;
+
+/// The row of a node at `depth`: indented two cells a level, one in screen-reader mode, where
+/// every cell of a braille line counts.
+pub fn tree_row(depth: usize, screen_reader: bool) -> TreeRow {
+    let per_level = if screen_reader { 1 } else { 2 };
+    let indent = u16::try_from(depth * per_level).unwrap_or(u16::MAX);
+    let marker = POINTER_WIDTH.saturating_add(indent);
+    TreeRow {
+        indent,
+        marker,
+        label: marker.saturating_add(MARKER_WIDTH),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

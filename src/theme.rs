@@ -337,6 +337,11 @@ mod tests {
     #[test]
     fn the_selection_marker_is_not_a_tree_marker() {
         for s in [&UNICODE, &CONSOLE, &ASCII] {
+            let two = |t: &str| unicode_width::UnicodeWidthStr::width(t) as u16;
+            assert_eq!(two(s.selected), crate::layout::POINTER_WIDTH);
+            for m in [s.expanded, s.collapsed, s.leaf] {
+                assert_eq!(two(m), crate::layout::MARKER_WIDTH, "{m:?}");
+            }
             assert_ne!(s.selected, s.collapsed);
             assert_ne!(s.selected, s.expanded);
             assert_ne!(s.selected, s.leaf);

@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 use crate::app::{App, Focus, LineKind};
 use crate::backend::Lean;
 use crate::help;
-use crate::layout::Areas;
+use crate::layout::{self, Areas};
 use crate::search::Folded;
 use crate::text::{self, truncate, width};
 
@@ -105,14 +105,11 @@ fn tree_cursor(app: &App, areas: &Areas) -> Option<Position> {
         return None;
     }
     let depth = app.outline.nodes[app.selected].depth;
-    let x = usize::from(inner.x)
-        + width(app.symbols().selected)
-        + indent(app, depth)
-        + width(marker(app, app.selected));
+    let x = inner
+        .x
+        .saturating_add(layout::tree_row(depth, app.config.screen_reader).label);
     Some(Position::new(
-        u16::try_from(x)
-            .unwrap_or(u16::MAX)
-            .min(inner.right().saturating_sub(1)),
+        x.min(inner.right().saturating_sub(1)),
         inner.y + u16::try_from(y).ok()?,
     ))
 }
@@ -151,16 +148,6 @@ fn marker(app: &App, node: usize) -> &'static str {
         symbols.expanded
     } else {
         symbols.collapsed
-    }
-}
-
-/// The cells a tree row is indented by at `depth`: two a level, one in screen-reader mode, where
-/// every cell of a braille line counts.
-fn indent(app: &App, depth: usize) -> usize {
-    if app.config.screen_reader {
-        depth
-    } else {
-        2 * depth
     }
 }
 
@@ -259,9 +246,9 @@ fn render_tree(app: &App, areas: &Areas, buf: &mut Buffer) {
         let selected = node == app.selected;
         let marker = marker(app, node);
         let pointer = if selected { symbols.selected } else { "  " };
-        let indent = " ".repeat(indent(app, n.depth));
-        let used = width(pointer) + indent.len() + width(marker);
-        let room = usize::from(inner.width).saturating_sub(used);
+        let columns = layout::tree_row(n.depth, app.config.screen_reader);
+        let indent = " ".repeat(usize::from(columns.indent));
+        let room = usize::from(inner.width.saturating_sub(columns.label));
         let label = truncate(&n.title, room, symbols.ellipsis);
         let mut spans = vec![
             Span::raw(pointer),
