@@ -1,6 +1,5 @@
-//! The help overlay's content and box, shared by `update` (to scroll it) and the view.
-
-use ratatui::layout::Rect;
+//! The help's content: its lines at a width, keys beside or above what they do. Where the help
+//! goes on the screen is `layout`'s.
 
 use crate::i18n::Strings;
 use crate::text::{self, width};
@@ -13,50 +12,6 @@ pub struct HelpLine {
     pub text: String,
     /// The closing line ("Esc or ? closes the help").
     pub footer: bool,
-}
-
-/// Where the help box goes on a `screen`, for a help of `lines` lines: centred, as tall as it
-/// needs up to the screen less its top and bottom rows. `plain` (screen-reader mode): no box,
-/// the whole screen between the title and the hint bar, so a braille line holds only text.
-pub fn area(screen: Rect, lines: usize, plain: bool) -> Rect {
-    if plain {
-        return body(screen);
-    }
-    let box_width = screen.width.saturating_sub(4).min(72);
-    let wanted = u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2);
-    let height = wanted.min(screen.height.saturating_sub(2));
-    Rect::new(
-        screen.x + (screen.width.saturating_sub(box_width)) / 2,
-        screen.y + (screen.height.saturating_sub(height)) / 2,
-        box_width,
-        height,
-    )
-}
-
-/// The screen less its title and hint rows.
-fn body(screen: Rect) -> Rect {
-    Rect::new(
-        screen.x,
-        screen.y.saturating_add(1),
-        screen.width,
-        screen.height.saturating_sub(2),
-    )
-}
-
-/// The width of text inside the help box.
-pub fn text_width(screen: Rect, plain: bool) -> usize {
-    if plain {
-        return usize::from(screen.width);
-    }
-    usize::from(screen.width.saturating_sub(4).min(72).saturating_sub(4))
-}
-
-/// How many lines of the help fit in the box.
-pub fn visible(screen: Rect, plain: bool) -> usize {
-    if plain {
-        return usize::from(body(screen).height);
-    }
-    usize::from(screen.height.saturating_sub(4))
 }
 
 /// The help's lines at `width` columns, descriptions wrapped under their key. `unaligned`

@@ -12,7 +12,6 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use crate::app::{App, Focus, LineKind};
 use crate::backend::Lean;
-use crate::help;
 use crate::layout::{self, Areas};
 use crate::search::Folded;
 use crate::text::{self, truncate, width};
@@ -506,7 +505,8 @@ fn render_hints(app: &App, areas: &Areas, buf: &mut Buffer) {
 /// mode) the whole body, with no box.
 fn help_text_area(app: &App) -> Rect {
     let plain = app.config.screen_reader;
-    let popup = help::area(app.screen(), app.help_lines().len(), plain).intersection(app.screen());
+    let popup =
+        layout::help_area(app.screen(), app.help_lines().len(), plain).intersection(app.screen());
     if plain {
         return popup;
     }
@@ -524,11 +524,11 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
     let symbols = app.symbols();
     let plain = app.config.screen_reader;
     let lines = app.help_lines();
-    let popup = help::area(app.screen(), lines.len(), plain).intersection(area);
+    let popup = layout::help_area(app.screen(), lines.len(), plain).intersection(area);
     if popup.width < 6 || popup.height < 3 {
         return;
     }
-    let shown = help::visible(app.screen(), plain);
+    let shown = layout::help_visible(app.screen(), plain);
     let first = app.help_scroll.min(lines.len().saturating_sub(shown));
     Clear.render(popup, buf);
     if !plain {
