@@ -56,7 +56,7 @@ fn verify(path: &Path) -> Result<(), String> {
             dir.join("man1/malbild.1"),
         )
         .unwrap();
-        // The trailing ':' keeps the system's pages, ssh(1) among them.
+        // The trailing ':' keeps the system's pages.
         format!("{}:", dir.display())
     });
     let out = Command::new("systemd-analyze")
