@@ -1,11 +1,9 @@
 //! `malbild serve`: the goals over SSH for anyone, without a shell account.
 //!
-//! Every visitor gets their own `App`, driven by the same [`crate::keymap`] as a local terminal
-//! (the bytes from the channel go through [`input`]) and drawn by the same widgets into a
-//! ratatui terminal that writes to the channel ([`session`]). Nothing else is offered: no
-//! commands, no subsystems, no forwarding.
+//! Every visitor gets their own [`crate::session::Session`], the same core the local terminal
+//! runs: the bytes from the channel go in, the frames for the channel come out ([`session`]).
+//! Nothing else is offered: no commands, no subsystems, no forwarding.
 
-pub mod input;
 mod session;
 
 use std::collections::HashMap;
@@ -28,6 +26,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::content::{self, Outline};
 use crate::i18n::Lang;
+use crate::sanitize;
 
 /// How long a connection may take to start a session (or to read a refusal) before it is cut.
 const LOGIN_GRACE: Duration = Duration::from_secs(30);
@@ -290,7 +289,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                 })?;
             }
             other => {
-                let other = content::clean(other);
+                let other = sanitize::clean(other);
                 return Err(say(
                     format!("okänt argument \"{other}\". Se malbild serve --help."),
                     format!("unknown argument \"{other}\". See malbild serve --help."),
