@@ -4,17 +4,21 @@
 //! [`ui`]. Nothing below `app` knows about the terminal; [`terminal`] holds all of its I/O.
 
 pub mod app;
+pub mod args;
 pub mod backend;
 pub mod cli;
 pub mod content;
 pub mod export;
 pub mod help;
 pub mod i18n;
+pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod sanitize;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod session;
 pub mod terminal;
 pub mod text;
 pub mod theme;

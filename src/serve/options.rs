@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::content::{self, Outline};
 use crate::i18n::Lang;
+use crate::sanitize;
 
 /// Everything `malbild serve` can be told.
 #[derive(Debug, Clone)]
@@ -158,7 +159,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                 })?;
             }
             other => {
-                let other = content::clean(other);
+                let other = sanitize::clean(other);
                 return Err(say(
                     format!("okänt argument \"{other}\". Se malbild serve --help."),
                     format!("unknown argument \"{other}\". See malbild serve --help."),
