@@ -35,8 +35,5 @@ const MESSAGES_EN: Messages = Messages {
 };
 
 pub(crate) fn messages(lang: Lang) -> &'static Messages {
-    match lang {
-        Lang::Sv => &MESSAGES_SV,
-        Lang::En => &MESSAGES_EN,
-    }
+    lang.pick(&MESSAGES_SV, &MESSAGES_EN)
 }

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::args::Args;
 use crate::content::{self, Outline};
 use crate::i18n::Lang;
 use crate::sanitize;
@@ -73,45 +74,21 @@ pub enum Parsed {
     Help(Lang),
 }
 
-/// The language asked for with `--lang`, looked up first so mistakes can be told in it.
-fn language(args: &[String]) -> Lang {
-    let mut lang = Lang::Sv;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let value = match a.strip_prefix("--lang=") {
-            Some(v) => Some(v),
-            None if a == "--lang" => it.next().map(String::as_str),
-            None => None,
-        };
-        if let Some(l) = value.and_then(Lang::parse) {
-            lang = l;
-        }
-    }
-    lang
-}
-
 /// Parses the arguments after `serve`; a mistake is told in the `--lang` language.
 pub fn parse(args: &[String]) -> Result<Parsed, String> {
-    let sv = language(args) == Lang::Sv;
-    let say = |sv_text: String, en_text: String| if sv { sv_text } else { en_text };
+    let mut args = Args::new(args);
+    let lang = args.lang();
+    let say = |sv: String, en: String| lang.pick(sv, en);
     let mut s = Settings::default();
     let mut help = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
+    while let Some(name) = args.next_arg() {
         let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| {
-                    say(
-                        format!("{name} behöver ett värde"),
-                        format!("{name} needs a value"),
-                    )
-                })
+            args.value().ok_or_else(|| {
+                say(
+                    format!("{name} behöver ett värde"),
+                    format!("{name} needs a value"),
+                )
+            })
         };
         let number = |v: String, max: u64| -> Result<u64, String> {
             v.parse::<u64>()
@@ -124,7 +101,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                     )
                 })
         };
-        match name {
+        match name.as_str() {
             "-h" | "--help" => help = true,
             "--listen" => {
                 let v = value()?;
@@ -176,10 +153,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
 
 /// The `serve --help` text.
 pub fn help(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Sv => HELP_SV,
-        Lang::En => HELP_EN,
-    }
+    lang.pick(HELP_SV, HELP_EN)
 }
 
 const HELP_SV: &str = "\
