@@ -35,8 +35,11 @@ fn run(command: &mut Command) -> Output {
     out
 }
 
-/// Builds one package with `cargo deb [args]` into its own folder and returns its path.
+/// Builds one package with `cargo deb [args]` into its own folder and returns its path. One at
+/// a time: both packages strip a binary of the same name through the same scratch file.
 fn build(name: &str, args: &[&str], env: &[(&str, &str)]) -> PathBuf {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("package")
         .join(name);
