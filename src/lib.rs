@@ -11,6 +11,7 @@ pub mod export;
 pub mod help;
 pub mod i18n;
 pub mod keymap;
+pub mod kiosk;
 pub mod layout;
 pub mod search;
 #[cfg(feature = "serve")]

@@ -233,6 +233,7 @@ fn draw(term: &mut Term, app: &App) -> io::Result<()> {
 /// Returns the exit status.
 pub fn run(mut app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     let (fd, _tty) = input_fd()?;
+    let _vt = app.config.kiosk.then(|| crate::kiosk::lock_vt(fd));
     let (tx, rx) = mpsc::channel();
     spawn_signals(tx.clone())?;
     install_panic_hook();
@@ -305,7 +306,7 @@ fn event_loop(
                 changed |= app.update(action, Instant::now());
             }
             if app.quit {
-                return Ok(0);
+                return Ok(crate::kiosk::quit_status(app.config.kiosk));
             }
             match rx.try_recv() {
                 Ok(m) => next = Some(m),
