@@ -62,7 +62,10 @@ fn frame_to_terminal_bytes(bencher: Bencher, (width, height): (u16, u16)) {
     .expect("terminal");
     let mut down = true;
     bencher.bench_local(|| {
-        if !app.update(if down { Action::Last } else { Action::First }, now) {
+        if !app
+            .update(if down { Action::Last } else { Action::First }, now)
+            .redraw
+        {
             down = !down;
         }
         term.draw(|f| f.render_widget(&app, f.area()))
@@ -91,7 +94,10 @@ fn navigation_step(bencher: Bencher) {
     let now = Instant::now();
     let mut down = true;
     bencher.bench_local(|| {
-        if !app.update(if down { Action::Down } else { Action::Up }, now) {
+        if !app
+            .update(if down { Action::Down } else { Action::Up }, now)
+            .redraw
+        {
             down = !down;
         }
         term.draw(|f| f.render_widget(&app, f.area()))

@@ -8,10 +8,13 @@ use ratatui::layout::Rect;
 use crate::content::{Block, Kind, Outline};
 use crate::help::{self, HelpLine};
 use crate::i18n::{Lang, Strings};
-use crate::layout::{self, Areas, Panes};
-use crate::search::{self, Folded, Index};
+use crate::layout::{Areas, Panes};
+use crate::search::Index;
 use crate::text;
 use crate::theme::{Glyphs, Symbols, Theme};
+
+mod navigate;
+mod query;
 
 /// What a user can ask for, whatever key or click it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +75,32 @@ impl Action {
     fn is_input(&self) -> bool {
         !matches!(self, Action::Tick)
     }
+}
+
+/// What one `update` did: whether the screen changed, and what the shell around the model
+/// must do about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    pub redraw: bool,
+    pub effect: Option<Effect>,
+}
+
+impl Update {
+    fn redraw() -> Update {
+        Update {
+            redraw: true,
+            effect: None,
+        }
+    }
+}
+
+/// What the model asks of the world outside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// End the session (q, Esc at the top, Ctrl-C; in kiosk mode only the admin exit key).
+    Quit,
+    /// Put this text on the user's clipboard.
+    Copy(String),
 }
 
 /// Which pane has the keyboard.
@@ -176,9 +205,8 @@ pub struct App {
     pub height: u16,
     /// A short message for the hint bar ("Kopierat"), until the next action.
     pub status: Option<&'static str>,
-    pub quit: bool,
-    /// Text to put on the user's clipboard; the run loop takes it.
-    pub clipboard: Option<String>,
+    /// What the last action asks of the world outside the model, until `update` hands it on.
+    effect: Option<Effect>,
     /// When the last input came, for the idle reset.
     last_input: Instant,
     /// Something changed since the start screen, so an idle reset is due.
@@ -207,8 +235,7 @@ impl App {
             width: 80,
             height: 24,
             status: None,
-            quit: false,
-            clipboard: None,
+            effect: None,
             last_input: now,
             dirty: false,
             carousel_due: None,
@@ -216,7 +243,10 @@ impl App {
             config,
         };
         app.selected = app.config.start.min(n.saturating_sub(1));
-        app.dirty = app.selected != 0;
+        // A kiosk with a carousel begins it after the idle time from launch too, as if
+        // someone had just left: a kiosk that has just booted does not sit still for ever.
+        let attract = app.config.kiosk && app.config.carousel.is_some();
+        app.dirty = app.selected != 0 || attract;
         app
     }
 
@@ -371,15 +401,16 @@ impl App {
         out
     }
 
-    /// Applies one action at `now`; returns true when the screen must be redrawn.
-    pub fn update(&mut self, action: Action, now: Instant) -> bool {
+    /// Applies one action at `now`; says whether the screen must be redrawn and what, if
+    /// anything, the world outside the model must do.
+    pub fn update(&mut self, action: Action, now: Instant) -> Update {
         let input = action.is_input();
         if input {
             self.last_input = now;
             let touch = !matches!(action, Action::Resize { .. });
             if touch && self.carousel_due.take().is_some() {
                 // The first touch only stops the carousel.
-                return true;
+                return Update::redraw();
             }
         }
         let had_status = self.status.take().is_some();
@@ -388,7 +419,10 @@ impl App {
             self.dirty = true;
         }
         self.keep_in_view();
-        changed || had_status
+        Update {
+            redraw: changed || had_status,
+            effect: self.effect.take(),
+        }
     }
 
     fn apply(&mut self, action: Action, now: Instant) -> bool {
@@ -478,7 +512,7 @@ impl App {
     }
 
     fn set_quit(&mut self) -> bool {
-        self.quit = true;
+        self.effect = Some(Effect::Quit);
         true
     }
 
@@ -497,358 +531,6 @@ impl App {
         }
         self.selected = node;
         self.detail_scroll = 0;
-        true
-    }
-
-    fn row_of_selected(&self, rows: &[usize]) -> usize {
-        rows.iter().position(|&n| n == self.selected).unwrap_or(0)
-    }
-
-    fn step(&mut self, delta: isize) -> bool {
-        if self.focus == Focus::Detail {
-            return self.scroll_detail(delta);
-        }
-        let rows = self.rows();
-        let at = self.row_of_selected(&rows);
-        let to = at
-            .saturating_add_signed(delta)
-            .min(rows.len().saturating_sub(1));
-        self.select(rows[to])
-    }
-
-    fn scroll_detail(&mut self, delta: isize) -> bool {
-        let max = self.max_detail_scroll();
-        scroll(&mut self.detail_scroll, delta, max)
-    }
-
-    fn page(&mut self, direction: isize) -> bool {
-        let areas = self.areas();
-        if self.focus == Focus::Detail {
-            let page = usize::from(areas.detail_inner.height.max(2) - 1);
-            return self.scroll_detail(direction * page as isize);
-        }
-        let page = usize::from(areas.tree_inner.height.max(2) - 1);
-        self.step(direction * page as isize)
-    }
-
-    fn first_or_last(&mut self, first: bool) -> bool {
-        if self.focus == Focus::Detail {
-            return self.scroll_detail(if first { isize::MIN } else { isize::MAX });
-        }
-        let rows = self.rows();
-        let node = if first { rows[0] } else { rows[rows.len() - 1] };
-        self.select(node)
-    }
-
-    fn has_children(&self, node: usize) -> bool {
-        !self.outline.nodes[node].children.is_empty()
-    }
-
-    fn left(&mut self) -> bool {
-        if self.focus == Focus::Detail {
-            return false;
-        }
-        let node = self.selected;
-        if self.has_children(node) && self.expanded[node] {
-            self.expanded[node] = false;
-            return true;
-        }
-        match self.outline.nodes[node].parent {
-            Some(parent) => self.select(parent),
-            None => false,
-        }
-    }
-
-    fn right(&mut self) -> bool {
-        if self.focus == Focus::Detail {
-            return false;
-        }
-        let node = self.selected;
-        if !self.has_children(node) {
-            return false;
-        }
-        if !self.expanded[node] {
-            self.expanded[node] = true;
-            return true;
-        }
-        // The first child the tree shows (a search may hide some).
-        let rows = self.rows();
-        match rows
-            .iter()
-            .find(|&&n| self.outline.nodes[n].parent == Some(node))
-        {
-            Some(&child) => self.select(child),
-            None => false,
-        }
-    }
-
-    fn toggle(&mut self) -> bool {
-        if self.focus == Focus::Detail {
-            return false;
-        }
-        let node = self.selected;
-        if self.config.screen_reader {
-            // One pane at a time: Enter opens the node's text, Esc goes back.
-            self.focus = Focus::Detail;
-            true
-        } else if self.has_children(node) {
-            self.expanded[node] = !self.expanded[node];
-            true
-        } else {
-            self.focus = Focus::Detail;
-            true
-        }
-    }
-
-    fn switch_focus(&mut self) -> bool {
-        self.focus = match self.focus {
-            Focus::Tree => Focus::Detail,
-            Focus::Detail => Focus::Tree,
-        };
-        true
-    }
-
-    fn back(&mut self) -> bool {
-        if self.search.active() {
-            return self.search_clear();
-        }
-        if self.focus == Focus::Detail {
-            self.focus = Focus::Tree;
-            return true;
-        }
-        if self.config.kiosk {
-            return false;
-        }
-        self.set_quit()
-    }
-
-    fn search_open(&mut self) -> bool {
-        if self.search.saved.is_none() {
-            self.search.saved = Some((self.expanded.clone(), self.selected));
-        }
-        self.search.editing = true;
-        self.focus = Focus::Tree;
-        true
-    }
-
-    fn search_type(&mut self, typed: &str) -> bool {
-        let typed: String = typed
-            .chars()
-            .filter(|c| !c.is_control())
-            .map(|c| if c.is_whitespace() { ' ' } else { c })
-            .collect();
-        if typed.is_empty() || self.search.query.chars().count() >= 200 {
-            return false;
-        }
-        self.search.query.push_str(&typed);
-        self.apply_query();
-        true
-    }
-
-    fn search_backspace(&mut self) -> bool {
-        if self.search.query.pop().is_none() {
-            return false;
-        }
-        self.apply_query();
-        true
-    }
-
-    /// Re-runs the query: filter, expand the path to each match, select the first one.
-    fn apply_query(&mut self) {
-        self.search.words = search::words(&self.search.query);
-        self.search.matches = self.index.matching(&self.search.words);
-        let (saved_expanded, saved_selected) = match &self.search.saved {
-            Some((e, s)) => (e.clone(), *s),
-            None => (self.expanded.clone(), self.selected),
-        };
-        if self.search.matches.is_empty() {
-            // Nothing matches: the whole tree as before, selection where it was.
-            self.expanded = saved_expanded;
-            self.select(saved_selected);
-            return;
-        }
-        for m in self.search.matches.clone() {
-            for n in self.outline.path(m) {
-                if n != m {
-                    self.expanded[n] = true;
-                }
-            }
-        }
-        let first = self.search.matches[0];
-        self.select(first);
-        self.scroll_to_first_mark();
-    }
-
-    /// Scrolls the detail so its first marked word is in view (two lines of context above).
-    fn scroll_to_first_mark(&mut self) {
-        let words = self.search.highlighted();
-        if words.is_empty() {
-            return;
-        }
-        let inner = self.areas().detail_inner;
-        let mut row = 0usize;
-        for line in self.detail_lines() {
-            let marks = Folded::new(&line.text).matches(&words);
-            let wrapped = text::wrap(&line.text, usize::from(inner.width));
-            if let Some(first) = marks.first() {
-                let at = wrapped
-                    .iter()
-                    .position(|r| r.end > first.start)
-                    .unwrap_or(0);
-                let target = row + at;
-                let height = usize::from(inner.height);
-                if target < self.detail_scroll || target >= self.detail_scroll + height {
-                    self.detail_scroll = target.saturating_sub(2).min(self.max_detail_scroll());
-                }
-                return;
-            }
-            row += wrapped.len();
-        }
-    }
-
-    fn search_done(&mut self) -> bool {
-        self.search.editing = false;
-        if self.search.matches.is_empty() {
-            return self.search_cancel();
-        }
-        true
-    }
-
-    /// Esc while typing: everything back as before the search.
-    fn search_cancel(&mut self) -> bool {
-        if let Some((expanded, selected)) = self.search.saved.take() {
-            self.expanded = expanded;
-            self.select(selected);
-        }
-        self.search = Search::default();
-        true
-    }
-
-    /// Esc after Enter: the whole tree again, keeping the match that was chosen.
-    fn search_clear(&mut self) -> bool {
-        if self.search.editing {
-            return self.search_cancel();
-        }
-        self.search = Search::default();
-        self.reveal(self.selected);
-        true
-    }
-
-    /// Expands every ancestor of `node` so its row is shown.
-    fn reveal(&mut self, node: usize) {
-        for n in self.outline.path(node) {
-            if n != node {
-                self.expanded[n] = true;
-            }
-        }
-    }
-
-    fn next_match(&mut self, direction: isize) -> bool {
-        let matches = &self.search.matches;
-        if matches.is_empty() {
-            return false;
-        }
-        let n = matches.len();
-        let next = match matches.iter().position(|&m| m == self.selected) {
-            Some(i) => (i as isize + direction).rem_euclid(n as isize) as usize,
-            None if direction > 0 => matches.iter().position(|&m| m > self.selected).unwrap_or(0),
-            None => matches
-                .iter()
-                .rposition(|&m| m < self.selected)
-                .unwrap_or(n - 1),
-        };
-        let node = matches[next];
-        let changed = self.select(node);
-        self.scroll_to_first_mark();
-        changed
-    }
-
-    fn jump(&mut self, n: usize) -> bool {
-        let target = if n == 0 {
-            Some(0)
-        } else {
-            self.outline.goals().nth(n - 1)
-        };
-        let Some(target) = target else {
-            return false;
-        };
-        if self.search.filtering() && !self.shown_by_filter()[target] {
-            self.search = Search::default();
-        }
-        self.reveal(target);
-        let changed = self.select(target);
-        let focus_changed = self.focus != Focus::Tree && !self.config.screen_reader;
-        if focus_changed {
-            self.focus = Focus::Tree;
-        }
-        changed || focus_changed
-    }
-
-    /// The node on tree row `row` of the screen, if any.
-    fn node_at(&self, row: u16) -> Option<usize> {
-        let inner = self.areas().tree_inner;
-        let i = usize::from(row.checked_sub(inner.y)?) + self.tree_offset;
-        self.rows().get(i).copied()
-    }
-
-    fn click(&mut self, column: u16, row: u16) -> bool {
-        let areas = self.areas();
-        if areas.too_small {
-            return false;
-        }
-        if layout::contains(areas.tree_inner, column, row) {
-            let Some(node) = self.node_at(row) else {
-                return false;
-            };
-            let focus_changed = self.focus != Focus::Tree;
-            self.focus = Focus::Tree;
-            let depth = self.outline.nodes[node].depth;
-            let marker_start = areas.tree_inner.x + 2 + 2 * depth as u16;
-            let on_marker = (marker_start..marker_start + 2).contains(&column);
-            if (on_marker || node == self.selected) && self.has_children(node) {
-                self.select(node);
-                self.expanded[node] = !self.expanded[node];
-                return true;
-            }
-            return self.select(node) || focus_changed;
-        }
-        if layout::contains(areas.detail, column, row) && self.focus != Focus::Detail {
-            self.focus = Focus::Detail;
-            return true;
-        }
-        false
-    }
-
-    fn wheel(&mut self, column: u16, row: u16, delta: isize) -> bool {
-        let areas = self.areas();
-        if layout::contains(areas.detail, column, row) {
-            return self.scroll_detail(delta * 3);
-        }
-        if layout::contains(areas.tree, column, row) {
-            let rows = self.rows();
-            let at = self.row_of_selected(&rows);
-            let to = at.saturating_add_signed(delta).min(rows.len() - 1);
-            return self.select(rows[to]);
-        }
-        false
-    }
-
-    fn toggle_colour(&mut self) -> bool {
-        self.colour = !self.colour;
-        self.status = Some(if self.colour {
-            self.strings().colour_on
-        } else {
-            self.strings().colour_off
-        });
-        true
-    }
-
-    fn copy(&mut self) -> bool {
-        if self.config.kiosk {
-            return false;
-        }
-        self.clipboard = Some(self.copy_text());
-        self.status = Some(self.strings().copied);
         true
     }
 
@@ -933,411 +615,4 @@ fn scroll(offset: &mut usize, delta: isize, max: usize) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn app() -> (App, Instant) {
-        let now = Instant::now();
-        let mut app = App::new(Outline::bundled(), Config::default(), now);
-        app.update(
-            Action::Resize {
-                width: 80,
-                height: 24,
-            },
-            now,
-        );
-        (app, now)
-    }
-
-    fn run(app: &mut App, now: Instant, actions: &[Action]) {
-        for a in actions {
-            app.update(a.clone(), now);
-        }
-    }
-
-    fn click(app: &mut App, now: Instant, column: u16, row: u16) {
-        app.update(Action::Click { column, row }, now);
-    }
-
-    fn id(app: &App) -> &str {
-        &app.outline.nodes[app.selected].id
-    }
-
-    #[test]
-    fn starts_fully_expanded_on_the_vision() {
-        let (app, _) = app();
-        assert_eq!(id(&app), "vision");
-        assert_eq!(app.rows().len(), 10);
-        assert_eq!(app.focus, Focus::Tree);
-    }
-
-    #[test]
-    fn down_and_up_move_the_selection() {
-        let (mut app, now) = app();
-        run(&mut app, now, &[Action::Down, Action::Down]);
-        assert_eq!(id(&app), "en-kommun-for-alla");
-        run(&mut app, now, &[Action::Up]);
-        assert_eq!(id(&app), "hallbarhet");
-        run(&mut app, now, &[Action::Up, Action::Up]);
-        assert_eq!(id(&app), "vision");
-    }
-
-    #[test]
-    fn left_collapses_then_goes_to_the_parent() {
-        let (mut app, now) = app();
-        run(&mut app, now, &[Action::Down, Action::Left]);
-        assert_eq!(id(&app), "hallbarhet");
-        assert!(!app.expanded[1]);
-        assert_eq!(app.rows().len(), 8);
-        run(&mut app, now, &[Action::Left]);
-        assert_eq!(id(&app), "vision");
-        run(&mut app, now, &[Action::Right, Action::Right]);
-        assert_eq!(id(&app), "hallbarhet");
-        run(&mut app, now, &[Action::Right]);
-        assert!(app.expanded[1]);
-        run(&mut app, now, &[Action::Right]);
-        assert_eq!(id(&app), "en-kommun-for-alla");
-    }
-
-    #[test]
-    fn enter_on_a_goal_focuses_its_text() {
-        let (mut app, now) = app();
-        run(&mut app, now, &[Action::Last, Action::Toggle]);
-        assert_eq!(id(&app), "bra-verksamhet");
-        assert_eq!(app.focus, Focus::Detail);
-        run(&mut app, now, &[Action::Back]);
-        assert_eq!(app.focus, Focus::Tree);
-        assert!(!app.quit);
-    }
-
-    #[test]
-    fn enter_toggles_a_perspective() {
-        let (mut app, now) = app();
-        run(&mut app, now, &[Action::Down, Action::Toggle]);
-        assert!(!app.expanded[1]);
-        run(&mut app, now, &[Action::Toggle]);
-        assert!(app.expanded[1]);
-    }
-
-    #[test]
-    fn home_end_and_pages() {
-        let (mut app, now) = app();
-        run(&mut app, now, &[Action::Last]);
-        assert_eq!(id(&app), "bra-verksamhet");
-        run(&mut app, now, &[Action::First]);
-        assert_eq!(id(&app), "vision");
-        run(&mut app, now, &[Action::PageDown]);
-        assert_eq!(id(&app), "bra-verksamhet");
-        run(&mut app, now, &[Action::PageUp]);
-        assert_eq!(id(&app), "vision");
-    }
-
-    #[test]
-    fn detail_scrolls_within_its_text() {
-        let now = Instant::now();
-        let mut app = App::new(Outline::bundled(), Config::default(), now);
-        run(
-            &mut app,
-            now,
-            &[
-                Action::Resize {
-                    width: 40,
-                    height: 12,
-                },
-                Action::Jump(3),
-                Action::FocusNext,
-            ],
-        );
-        assert_eq!(app.focus, Focus::Detail);
-        let max = app.max_detail_scroll();
-        assert!(max > 0);
-        run(&mut app, now, &[Action::Down]);
-        assert_eq!(app.detail_scroll, 1);
-        run(&mut app, now, &[Action::Last]);
-        assert_eq!(app.detail_scroll, max);
-        run(&mut app, now, &[Action::PageDown, Action::Down]);
-        assert_eq!(app.detail_scroll, max);
-        run(&mut app, now, &[Action::First]);
-        assert_eq!(app.detail_scroll, 0);
-        // A smaller window shows less, so it may scroll further; a larger one clamps.
-        run(
-            &mut app,
-            now,
-            &[
-                Action::Last,
-                Action::Resize {
-                    width: 200,
-                    height: 60,
-                },
-            ],
-        );
-        assert_eq!(app.detail_scroll, 0);
-    }
-
-    #[test]
-    fn quit_keys_and_help() {
-        let (mut app, now) = app();
-        run(&mut app, now, &[Action::Help]);
-        assert!(app.help);
-        run(&mut app, now, &[Action::Down]);
-        assert_eq!(
-            id(&app),
-            "vision",
-            "keys other than close do nothing under help"
-        );
-        run(&mut app, now, &[Action::Back]);
-        assert!(!app.help && !app.quit);
-        run(&mut app, now, &[Action::Back]);
-        assert!(app.quit);
-    }
-
-    #[test]
-    fn esc_never_quits_in_kiosk_mode() {
-        let now = Instant::now();
-        let config = Config {
-            kiosk: true,
-            ..Config::default()
-        };
-        let mut app = App::new(Outline::bundled(), config, now);
-        run(&mut app, now, &[Action::Back, Action::Back, Action::Copy]);
-        assert!(!app.quit);
-        assert!(app.clipboard.is_none());
-    }
-
-    #[test]
-    fn search_filters_selects_and_restores() {
-        let (mut app, now) = app();
-        run(
-            &mut app,
-            now,
-            &[Action::Jump(5), Action::Left, Action::SearchOpen],
-        );
-        let before = (app.expanded.clone(), app.selected);
-        run(&mut app, now, &[Action::SearchInput("giftutslapp".into())]);
-        assert_eq!(app.search.matches.len(), 1);
-        assert_eq!(id(&app), "ekokommun-i-framkant");
-        assert_eq!(
-            app.rows()
-                .iter()
-                .map(|&n| app.outline.nodes[n].id.as_str())
-                .collect::<Vec<_>>(),
-            ["vision", "hallbarhet", "ekokommun-i-framkant"]
-        );
-        run(&mut app, now, &[Action::Back]);
-        assert_eq!((app.expanded.clone(), app.selected), before);
-        assert!(!app.search.active());
-    }
-
-    #[test]
-    fn no_match_shows_the_whole_tree() {
-        let (mut app, now) = app();
-        run(
-            &mut app,
-            now,
-            &[
-                Action::Down,
-                Action::SearchOpen,
-                Action::SearchInput("xyzzy".into()),
-            ],
-        );
-        assert!(app.search.matches.is_empty());
-        assert_eq!(app.rows().len(), 10);
-        assert_eq!(id(&app), "hallbarhet");
-        assert_eq!(app.strings().matches(0), "Inga träffar");
-    }
-
-    #[test]
-    fn enter_keeps_matches_and_n_cycles() {
-        let (mut app, now) = app();
-        run(
-            &mut app,
-            now,
-            &[
-                Action::SearchOpen,
-                Action::SearchInput("kommun".into()),
-                Action::SearchDone,
-            ],
-        );
-        assert!(!app.search.editing);
-        let matches = app.search.matches.clone();
-        assert!(matches.len() > 2);
-        assert_eq!(app.selected, matches[0]);
-        run(&mut app, now, &[Action::NextMatch]);
-        assert_eq!(app.selected, matches[1]);
-        run(&mut app, now, &[Action::PrevMatch, Action::PrevMatch]);
-        assert_eq!(app.selected, *matches.last().unwrap());
-        let chosen = app.selected;
-        run(&mut app, now, &[Action::Back]);
-        assert!(!app.search.active());
-        assert_eq!(app.selected, chosen);
-        assert_eq!(app.rows().len(), 10);
-    }
-
-    #[test]
-    fn a_match_below_the_fold_is_scrolled_into_view() {
-        let now = Instant::now();
-        let mut app = App::new(Outline::bundled(), Config::default(), now);
-        app.update(
-            Action::Resize {
-                width: 80,
-                height: 14,
-            },
-            now,
-        );
-        run(
-            &mut app,
-            now,
-            &[Action::SearchOpen, Action::SearchInput("mälardalen".into())],
-        );
-        assert_eq!(id(&app), "hog-sysselsattning");
-        assert!(app.detail_scroll > 0, "the match is below the first screen");
-        let inner = app.areas().detail_inner;
-        let shown: Vec<String> = app
-            .detail_lines()
-            .iter()
-            .flat_map(|l| {
-                text::wrap(&l.text, usize::from(inner.width))
-                    .into_iter()
-                    .map(|r| l.text[r].to_string())
-                    .collect::<Vec<_>>()
-            })
-            .skip(app.detail_scroll)
-            .take(usize::from(inner.height))
-            .collect();
-        assert!(shown.iter().any(|l| l.contains("Mälardalen")), "{shown:?}");
-    }
-
-    #[test]
-    fn digits_jump_to_goals() {
-        let (mut app, now) = app();
-        run(&mut app, now, &[Action::Jump(6)]);
-        assert_eq!(id(&app), "bra-verksamhet");
-        run(&mut app, now, &[Action::Jump(0)]);
-        assert_eq!(id(&app), "vision");
-        assert!(!app.update(Action::Jump(9), now));
-        assert_eq!(id(&app), "vision");
-    }
-
-    #[test]
-    fn jump_reveals_a_collapsed_goal() {
-        let (mut app, now) = app();
-        run(
-            &mut app,
-            now,
-            &[Action::Down, Action::Left, Action::Jump(1)],
-        );
-        assert_eq!(id(&app), "en-kommun-for-alla");
-        assert!(app.expanded[1]);
-    }
-
-    #[test]
-    fn collapsing_an_ancestor_keeps_a_visible_selection() {
-        let (mut app, now) = app();
-        // Collapse the vision by click while a goal is selected.
-        run(&mut app, now, &[Action::Jump(2)]);
-        let row = app.areas().tree_inner.y;
-        let col = app.areas().tree_inner.x + 2;
-        click(&mut app, now, col, row);
-        assert!(!app.expanded[0]);
-        assert_eq!(id(&app), "vision");
-    }
-
-    #[test]
-    fn clicks_select_and_toggle() {
-        let (mut app, now) = app();
-        let inner = app.areas().tree_inner;
-        click(&mut app, now, inner.x + 12, inner.y + 2);
-        assert_eq!(id(&app), "en-kommun-for-alla");
-        click(&mut app, now, inner.x + 10, inner.y + 1);
-        assert_eq!(id(&app), "hallbarhet");
-        click(&mut app, now, inner.x + 10, inner.y + 1);
-        assert!(!app.expanded[1], "a second click toggles");
-        let detail = app.areas().detail;
-        click(&mut app, now, detail.x + 3, detail.y + 3);
-        assert_eq!(app.focus, Focus::Detail);
-    }
-
-    #[test]
-    fn idle_reset_returns_to_the_start_screen() {
-        let now = Instant::now();
-        let config = Config {
-            idle_reset: Some(Duration::from_secs(120)),
-            ..Config::default()
-        };
-        let mut app = App::new(Outline::bundled(), config, now);
-        assert_eq!(app.deadline(), None, "nothing to reset at start");
-        run(
-            &mut app,
-            now,
-            &[Action::Jump(3), Action::Left, Action::Help],
-        );
-        let t = now + Duration::from_secs(60);
-        run(
-            &mut app,
-            t,
-            &[
-                Action::Back,
-                Action::SearchOpen,
-                Action::SearchInput("bra".into()),
-            ],
-        );
-        assert_eq!(app.deadline(), Some(t + Duration::from_secs(120)));
-        assert!(!app.update(Action::Tick, t + Duration::from_secs(119)));
-        assert!(app.update(Action::Tick, t + Duration::from_secs(120)));
-        assert_eq!(app.selected, 0);
-        assert!(!app.help && !app.search.active());
-        assert!(app.expanded.iter().all(|&e| e));
-        assert_eq!(app.deadline(), None);
-    }
-
-    #[test]
-    fn carousel_steps_and_the_first_touch_only_stops_it() {
-        let now = Instant::now();
-        let config = Config {
-            kiosk: true,
-            idle_reset: Some(Duration::from_secs(10)),
-            carousel: Some(Duration::from_secs(5)),
-            ..Config::default()
-        };
-        let mut app = App::new(Outline::bundled(), config, now);
-        run(&mut app, now, &[Action::Down]);
-        let t = now + Duration::from_secs(10);
-        run(&mut app, t, &[Action::Tick]);
-        assert!(app.carousel_running());
-        assert_eq!(app.selected, 0);
-        run(&mut app, t + Duration::from_secs(5), &[Action::Tick]);
-        assert_eq!(app.selected, 1);
-        run(&mut app, t + Duration::from_secs(10), &[Action::Tick]);
-        assert_eq!(app.selected, 2);
-        assert!(app.update(Action::Down, t + Duration::from_secs(11)));
-        assert!(!app.carousel_running());
-        assert_eq!(app.selected, 2, "the first touch does not also move");
-        run(&mut app, t + Duration::from_secs(12), &[Action::Down]);
-        assert_eq!(app.selected, 3);
-    }
-
-    #[test]
-    fn copy_gives_breadcrumb_title_and_text() {
-        let (mut app, now) = app();
-        run(&mut app, now, &[Action::Jump(5), Action::Copy]);
-        let text = app.clipboard.clone().unwrap();
-        assert!(text.starts_with("Vision › Effektivitet › Bra ekonomi\nBra ekonomi\n"));
-        assert!(text.contains("långsiktig tillväxt i balans"));
-        assert_eq!(app.status, Some("Kopierat"));
-    }
-
-    #[test]
-    fn unchanged_actions_ask_for_no_redraw() {
-        let (mut app, now) = app();
-        assert!(!app.update(Action::Up, now));
-        assert!(!app.update(Action::Touch, now));
-        assert!(!app.update(
-            Action::Resize {
-                width: 80,
-                height: 24
-            },
-            now
-        ));
-        assert!(app.update(Action::Down, now));
-    }
-}
+mod tests;

@@ -70,29 +70,55 @@ fn map_key(key: &KeyEvent, cx: Context) -> Action {
         }
     }
     match key.code {
-        KeyCode::Up | KeyCode::Char('k') => Action::Up,
-        KeyCode::Down | KeyCode::Char('j') => Action::Down,
-        KeyCode::Left | KeyCode::Char('h') => Action::Left,
-        KeyCode::Right | KeyCode::Char('l') => Action::Right,
-        KeyCode::Enter | KeyCode::Char(' ') => Action::Toggle,
-        KeyCode::Home | KeyCode::Char('g') => Action::First,
-        KeyCode::End | KeyCode::Char('G') => Action::Last,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::Tab => Action::FocusNext,
-        KeyCode::BackTab => Action::FocusPrev,
-        KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('q') if !cx.kiosk => Action::Quit,
-        KeyCode::Char('/') => Action::SearchOpen,
-        KeyCode::Char('n') => Action::NextMatch,
-        KeyCode::Char('N') => Action::PrevMatch,
         KeyCode::Char(c @ '0'..='9') => Action::Jump(c as usize - '0' as usize),
-        KeyCode::Char('c') => Action::ToggleColour,
-        KeyCode::Char('y') if !cx.kiosk => Action::Copy,
-        _ => Action::Touch,
+        code => BINDINGS
+            .iter()
+            .find(|b| b.keys.contains(&code) && (b.kiosk || !cx.kiosk))
+            .map_or(Action::Touch, |b| b.action.clone()),
     }
 }
+
+/// One row of the key table: the keys, the action they ask for, and whether a kiosk has it.
+#[derive(Debug)]
+pub struct Binding {
+    pub keys: &'static [KeyCode],
+    pub action: Action,
+    /// Also in kiosk mode, where nothing may leave the app or reach the clipboard.
+    pub kiosk: bool,
+}
+
+const fn bind(keys: &'static [KeyCode], action: Action, kiosk: bool) -> Binding {
+    Binding {
+        keys,
+        action,
+        kiosk,
+    }
+}
+
+/// Every key without Ctrl or Alt, besides the digits (`1`–`9` jump to a goal, `0` to the
+/// vision) and what the search line takes while it is open. The help and the README's table
+/// are checked against it (`tests/keys.rs`).
+pub const BINDINGS: &[Binding] = &[
+    bind(&[KeyCode::Up, KeyCode::Char('k')], Action::Up, true),
+    bind(&[KeyCode::Down, KeyCode::Char('j')], Action::Down, true),
+    bind(&[KeyCode::Left, KeyCode::Char('h')], Action::Left, true),
+    bind(&[KeyCode::Right, KeyCode::Char('l')], Action::Right, true),
+    bind(&[KeyCode::Enter, KeyCode::Char(' ')], Action::Toggle, true),
+    bind(&[KeyCode::Home, KeyCode::Char('g')], Action::First, true),
+    bind(&[KeyCode::End, KeyCode::Char('G')], Action::Last, true),
+    bind(&[KeyCode::PageUp], Action::PageUp, true),
+    bind(&[KeyCode::PageDown], Action::PageDown, true),
+    bind(&[KeyCode::Tab], Action::FocusNext, true),
+    bind(&[KeyCode::BackTab], Action::FocusPrev, true),
+    bind(&[KeyCode::Char('?'), KeyCode::F(1)], Action::Help, true),
+    bind(&[KeyCode::Esc], Action::Back, true),
+    bind(&[KeyCode::Char('q')], Action::Quit, false),
+    bind(&[KeyCode::Char('/')], Action::SearchOpen, true),
+    bind(&[KeyCode::Char('n')], Action::NextMatch, true),
+    bind(&[KeyCode::Char('N')], Action::PrevMatch, true),
+    bind(&[KeyCode::Char('c')], Action::ToggleColour, true),
+    bind(&[KeyCode::Char('y')], Action::Copy, false),
+];
 
 fn map_mouse(mouse: &MouseEvent) -> Option<Action> {
     let (column, row) = (mouse.column, mouse.row);

@@ -10,12 +10,14 @@ pub mod content;
 pub mod export;
 pub mod help;
 pub mod i18n;
+pub mod input;
 pub mod keymap;
 pub mod kiosk;
 pub mod layout;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod session;
 pub mod terminal;
 pub mod text;
 pub mod theme;

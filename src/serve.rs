@@ -1,11 +1,9 @@
 //! `malbild serve`: the goals over SSH for anyone, without a shell account.
 //!
-//! Every visitor gets their own `App`, driven by the same [`crate::keymap`] as a local terminal
-//! (the bytes from the channel go through [`input`]) and drawn by the same widgets into a
-//! ratatui terminal that writes to the channel ([`session`]). Nothing else is offered: no
-//! commands, no subsystems, no forwarding.
+//! Every visitor gets their own [`crate::session::Session`], the same core the local terminal
+//! runs: the bytes from the channel go in, the frames for the channel come out ([`session`]).
+//! Nothing else is offered: no commands, no subsystems, no forwarding.
 
-pub mod input;
 mod session;
 
 use std::collections::HashMap;

@@ -396,6 +396,30 @@ fn a_burst_of_input_is_read_to_the_end() {
     p.expect_flow("Kommunorganisationens arbete");
 }
 
+/// A bracketed paste is text, however long: none of its `q`, digits or `j` acts as a key,
+/// in the interface or in a kiosk, and the keys after it work. Sizes around the decoder's old
+/// limits, and 10 MB.
+#[test]
+fn a_long_paste_is_never_keys() {
+    for (args, len) in [
+        (&[][..], 1),
+        (&[], 64 * 1024 - 1),
+        (&["--kiosk"], 64 * 1024),
+        (&[], 64 * 1024 + 1),
+        (&["--kiosk"], 10 * 1024 * 1024),
+    ] {
+        let mut p = start(args);
+        let body: Vec<u8> = b"q1j0Gk".iter().copied().cycle().take(len).collect();
+        p.send(&[&b"\x1b[200~"[..], &body, b"\x1b[201~"].concat());
+        // From the start screen, two steps down is the first goal: only if the paste moved
+        // nothing.
+        p.send(b"jj\r");
+        p.expect_flow(FIRST_GOAL);
+        assert!(p.running(), "{args:?} {len}: the paste ended the program");
+        drop(p);
+    }
+}
+
 // 6 ----------------------------------------------------------------------------------------
 
 #[test]

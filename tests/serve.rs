@@ -13,14 +13,10 @@ use std::time::{Duration, Instant};
 use malbild::app::{Action, App, Config};
 use malbild::content::Outline;
 use malbild::keymap::{self, Context};
-use malbild::serve::input::Decoder;
 use malbild::serve::{self, Server, Settings};
 use malbild::theme::Glyphs;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
 use russh::keys::PublicKeyOrCertificate;
 use russh::keys::ssh_key::HashAlg;
 use russh::{ChannelMsg, client};
@@ -272,6 +268,35 @@ async fn start_screen_keys_resize_and_quit() {
     assert!(v.until_closed().await);
     assert_eq!(v.exit, Some(0));
     assert!(restored(v.screen.screen()));
+    server.stop().await;
+}
+
+/// Over SSH as locally: a bracketed paste is text however long it is, in packets of the
+/// client's choosing; none of its `q`, digits or `j` acts as a key, and the keys after it work.
+#[tokio::test]
+async fn a_long_paste_is_never_keys() {
+    let server = start(Settings {
+        kiosk: false,
+        ..settings()
+    })
+    .await;
+    for len in [1, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 10 * 1024 * 1024] {
+        let mut v = visit(server.local_addr(), 80, 24).await;
+        let mut app = local_app();
+        assert!(v.until_screen(&expected(&mut app, 80, 24, &[])).await);
+        let body: Vec<u8> = b"q1j0Gk".iter().copied().cycle().take(len).collect();
+        let paste = [&b"\x1b[200~"[..], &body, b"\x1b[201~"].concat();
+        for packet in paste.chunks(32 * 1024) {
+            v.type_bytes(packet).await;
+        }
+        v.type_bytes(b"jj").await;
+        let keys = [Action::Down, Action::Down];
+        assert!(
+            v.until_screen(&expected(&mut app, 80, 24, &keys)).await,
+            "{len} bytes"
+        );
+        assert_eq!(v.exit, None, "{len} bytes: the paste ended the session");
+    }
     server.stop().await;
 }
 
@@ -657,190 +682,6 @@ async fn the_host_key_is_made_once_and_reused() {
     other.stop().await;
 }
 
-// --- The decoder: bytes to events to actions -------------------------------------------------
-
-fn events(chunks: &[&[u8]]) -> Vec<Event> {
-    let mut d = Decoder::default();
-    chunks.iter().flat_map(|c| d.feed(c)).collect()
-}
-
-fn action(event: &Event) -> Option<Action> {
-    keymap::map(event, Context::default())
-}
-
-fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
-    Event::Key(KeyEvent::new(code, modifiers))
-}
-
-#[test]
-fn arrows_and_letters() {
-    let got = events(&[b"\x1b[A\x1b[B\x1bOC\x1b[Dq"]);
-    assert_eq!(
-        got,
-        vec![
-            key(KeyCode::Up, KeyModifiers::NONE),
-            key(KeyCode::Down, KeyModifiers::NONE),
-            key(KeyCode::Right, KeyModifiers::NONE),
-            key(KeyCode::Left, KeyModifiers::NONE),
-            key(KeyCode::Char('q'), KeyModifiers::NONE),
-        ]
-    );
-    let actions: Vec<_> = got.iter().filter_map(action).collect();
-    assert_eq!(
-        actions,
-        [
-            Action::Up,
-            Action::Down,
-            Action::Right,
-            Action::Left,
-            Action::Quit
-        ]
-    );
-}
-
-#[test]
-fn ctrl_arrows_keep_their_modifier() {
-    let got = events(&[b"\x1b[1;5C\x1b[1;3A"]);
-    assert_eq!(
-        got,
-        vec![
-            key(KeyCode::Right, KeyModifiers::CONTROL),
-            key(KeyCode::Up, KeyModifiers::ALT),
-        ]
-    );
-    // With a modifier an arrow is not a plain move.
-    assert_eq!(action(&got[0]), Some(Action::Touch));
-}
-
-#[test]
-fn function_keys() {
-    let got = events(&[b"\x1bOP\x1b[24~\x1b[15~"]);
-    assert_eq!(
-        got,
-        vec![
-            key(KeyCode::F(1), KeyModifiers::NONE),
-            key(KeyCode::F(12), KeyModifiers::NONE),
-            key(KeyCode::F(5), KeyModifiers::NONE),
-        ]
-    );
-    assert_eq!(action(&got[0]), Some(Action::Help));
-}
-
-#[test]
-fn sgr_mouse_clicks_and_wheel() {
-    let got = events(&[b"\x1b[<0;10;5M\x1b[<0;10;5m\x1b[<64;3;4M"]);
-    assert_eq!(
-        got[0],
-        Event::Mouse(MouseEvent {
-            kind: MouseEventKind::Down(MouseButton::Left),
-            column: 9,
-            row: 4,
-            modifiers: KeyModifiers::NONE,
-        })
-    );
-    let actions: Vec<_> = got.iter().filter_map(action).collect();
-    assert_eq!(
-        actions,
-        [
-            Action::Click { column: 9, row: 4 },
-            Action::WheelUp { column: 2, row: 3 }
-        ]
-    );
-}
-
-#[test]
-fn a_paste_containing_q_does_not_quit() {
-    let got = events(&[b"\x1b[200~q\x1b[201~"]);
-    assert_eq!(got, vec![Event::Paste("q".into())]);
-    assert_eq!(action(&got[0]), Some(Action::Touch));
-    // While searching, the paste is the query.
-    let cx = Context {
-        searching: true,
-        ..Context::default()
-    };
-    assert_eq!(
-        keymap::map(&got[0], cx),
-        Some(Action::SearchInput("q".into()))
-    );
-}
-
-#[test]
-fn a_paste_split_across_packets_is_one_paste() {
-    let got = events(&[b"\x1b[200~quit", b" now\x1b[2", b"01~"]);
-    assert_eq!(got, vec![Event::Paste("quit now".into())]);
-}
-
-#[test]
-fn an_escape_sequence_split_across_two_packets() {
-    let mut d = Decoder::default();
-    assert!(d.feed(b"\x1b[").is_empty());
-    assert!(d.needs_flush());
-    assert_eq!(d.feed(b"A"), vec![key(KeyCode::Up, KeyModifiers::NONE)]);
-    assert!(d.feed(b"\xc3").is_empty());
-    assert_eq!(
-        d.feed(b"\xa5"),
-        vec![key(KeyCode::Char('å'), KeyModifiers::NONE)]
-    );
-}
-
-#[test]
-fn a_lone_esc_waits_for_the_flush() {
-    let mut d = Decoder::default();
-    assert!(d.feed(b"\x1b").is_empty());
-    assert!(d.needs_flush());
-    let got = d.flush();
-    assert_eq!(got, vec![key(KeyCode::Esc, KeyModifiers::NONE)]);
-    assert_eq!(action(&got[0]), Some(Action::Back));
-    assert!(!d.needs_flush());
-}
-
-#[test]
-fn ctrl_c_quits_and_ctrl_letters_do_not() {
-    let got = events(&[b"\x03\x11"]);
-    assert_eq!(
-        got,
-        vec![
-            key(KeyCode::Char('c'), KeyModifiers::CONTROL),
-            key(KeyCode::Char('q'), KeyModifiers::CONTROL),
-        ]
-    );
-    assert_eq!(action(&got[0]), Some(Action::Quit));
-    assert_eq!(action(&got[1]), Some(Action::Touch));
-}
-
-#[test]
-fn a_paste_too_long_is_dropped_whole_and_none_of_it_is_typed() {
-    let mut d = Decoder::default();
-    assert!(d.feed(b"\x1b[200~").is_empty());
-    let chunk = vec![b'q'; 4096];
-    for _ in 0..4 {
-        assert!(d.feed(&chunk).is_empty());
-    }
-    // The end marker cut between two packets, then a real key.
-    assert!(d.feed(b"qqq\x1b[20").is_empty());
-    assert_eq!(
-        d.feed(b"1~j"),
-        vec![key(KeyCode::Char('j'), KeyModifiers::NONE)]
-    );
-    assert_eq!(
-        d.feed(b"k"),
-        vec![key(KeyCode::Char('k'), KeyModifiers::NONE)]
-    );
-}
-
-#[test]
-fn an_endless_sequence_is_dropped() {
-    let mut d = Decoder::default();
-    d.feed(b"\x1b[");
-    let junk = vec![b'1'; serve::input::MAX_PENDING + 10];
-    assert!(d.feed(&junk).is_empty());
-    // The parser starts over: the next key is a key again.
-    assert_eq!(
-        d.feed(b"j"),
-        vec![key(KeyCode::Char('j'), KeyModifiers::NONE)]
-    );
-}
-
 // --- OpenSSH -----------------------------------------------------------------------------------
 
 /// The server binary on a free port; returns the child and the address it printed.
@@ -1064,9 +905,9 @@ async fn hundred_concurrent_sessions() {
     );
     let want = {
         let mut app = local_app();
-        let mut d = Decoder::default();
-        let actions: Vec<Action> = d
-            .feed(KEYS)
+        let mut events = Vec::new();
+        malbild::input::Decoder::default().feed(KEYS, &mut events);
+        let actions: Vec<Action> = events
             .iter()
             .filter_map(|e| keymap::map(e, Context::default()))
             .collect();

@@ -1,36 +1,20 @@
 //! One visitor's session channel: the requests before the interface starts, then the same
 //! event → action → update → draw loop as the local terminal, with the channel as the terminal.
 
-use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ratatui::layout::{Rect, Size};
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use russh::server::{Handle, Msg};
 use russh::{Channel, ChannelMsg, ChannelWriteHalf};
 use tokio::sync::mpsc;
 
-use super::input::Decoder;
 use super::{Progress, Refusal, Shared, log, messages};
-use crate::app::{Action, App, Config};
-use crate::backend::{Lean, SizeSource};
-use crate::keymap::{self, Context};
+use crate::app::{App, Config};
+use crate::session::{LEAVE, Session};
 use crate::theme::Glyphs;
-use crate::ui;
 
-/// What the local interface turns on at start: the alternate screen, a hidden cursor,
-/// bracketed paste, and mouse clicks and wheel in SGR encoding.
-const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?2004h\x1b[?1000h\x1b[?1006h";
-/// And turns off on the way out.
-const LEAVE: &[u8] = b"\x1b[?1006l\x1b[?1000l\x1b[?2004l\x1b[?1049l\x1b[?25h";
-/// Before a full redraw: default colours, then a blank screen.
-const CLEAR: &[u8] = b"\x1b[0m\x1b[H\x1b[2J";
-
-/// A lone Esc is the Esc key once this long has passed without the rest of a sequence.
-pub const ESC_DELAY: Duration = Duration::from_millis(50);
 /// The size when the client sends none (0×0), and the largest accepted.
 const DEFAULT_SIZE: (u16, u16) = (80, 24);
 const MAX_SIDE: u32 = 500;
@@ -201,7 +185,8 @@ pub(crate) async fn run(
     let stuck_writer = writer.abort_handle();
     let mut visit = Visit::new(&shared, &pty, started);
     let end = visit.run(&mut read, &out, &shared).await;
-    let (width, height, dropped) = (visit.app.width, visit.app.height, visit.dropped);
+    let app = visit.session.app();
+    let (width, height, dropped) = (app.width, app.height, visit.dropped);
     drop(visit);
     let goodbye = match end {
         End::Idle => Some(text.idle),
@@ -268,60 +253,15 @@ async fn writer(
     }
 }
 
-/// Where the terminal writes: a buffer the session takes each frame from.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Sink {
-    fn take(&self) -> Vec<u8> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
-    }
-}
-
-impl io::Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-type Term = Terminal<Lean<Sink>>;
-
-/// A terminal of this size that writes into `sink`; a fixed viewport, so ratatui never asks
-/// the server's own terminal for its size.
-fn terminal(sink: &Sink, width: u16, height: u16) -> io::Result<Term> {
-    Terminal::with_options(
-        Lean::new(sink.clone(), SizeSource::Fixed(Size::new(width, height))),
-        TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
-        },
-    )
-}
-
-/// The interface state of one visitor.
+/// The interface of one visitor: the session core, with the server's own limits around it.
 struct Visit {
-    app: App,
-    term: Term,
-    sink: Sink,
-    decoder: Decoder,
-    /// The next frame must repaint the whole screen (start, resize, after dropped frames).
-    full: bool,
+    session: Session,
     /// Frames were dropped: the client is behind.
     behind: bool,
     /// Frames dropped in this session.
     dropped: u64,
-    /// Something changed since the last frame.
-    dirty: bool,
     last_input: Instant,
     started: Instant,
-    esc_due: Option<Instant>,
     idle_timeout: Duration,
     max_session: Duration,
 }
@@ -338,27 +278,13 @@ impl Visit {
             idle_reset: settings.kiosk.then_some(Duration::from_secs(120)),
             ..Config::default()
         };
-        let mut app = App::new(shared.outline.clone(), config, started);
-        app.update(
-            Action::Resize {
-                width: pty.width,
-                height: pty.height,
-            },
-            started,
-        );
-        let sink = Sink::default();
+        let app = App::new(shared.outline.clone(), config, started);
         Visit {
-            term: terminal(&sink, pty.width, pty.height).expect("a buffer terminal cannot fail"),
-            sink,
-            app,
-            decoder: Decoder::default(),
-            full: true,
+            session: Session::new(app, None, pty.width, pty.height, started),
             behind: false,
             dropped: 0,
-            dirty: true,
             last_input: started,
             started,
-            esc_due: None,
             idle_timeout: settings.idle_timeout,
             max_session: settings.max_session,
         }
@@ -366,53 +292,23 @@ impl Visit {
 
     /// The next moment something is due without input.
     fn next_deadline(&self) -> Instant {
-        let mut due = (self.last_input + self.idle_timeout).min(self.started + self.max_session);
-        if let Some(d) = self.app.deadline() {
-            due = due.min(d);
-        }
-        if let Some(d) = self.esc_due {
-            due = due.min(d);
-        }
-        due
+        let due = (self.last_input + self.idle_timeout).min(self.started + self.max_session);
+        self.session.deadline().map_or(due, |d| due.min(d))
     }
 
-    fn act(&mut self, event: &ratatui::crossterm::event::Event, now: Instant) {
-        if let Some(action) = keymap::map(event, Context::of(&self.app, None)) {
-            self.dirty |= self.app.update(action, now);
-        }
-    }
-
-    /// Renders what changed (everything after `full`) into bytes for the channel.
-    fn frame(&mut self) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        if self.full {
-            self.term = terminal(&self.sink, self.app.width, self.app.height)
-                .expect("a buffer terminal cannot fail");
-            bytes.extend_from_slice(CLEAR);
-            self.full = false;
-        }
-        let app = &self.app;
-        let _ = self.term.draw(|frame| {
-            frame.render_widget(app, frame.area());
-            if let Some(position) = ui::cursor(app) {
-                frame.set_cursor_position(position);
-            }
-        });
-        bytes.append(&mut self.sink.take());
-        self.dirty = false;
-        bytes
-    }
-
-    /// Hands a frame to the writer, or drops it when the client is behind.
-    fn send_frame(&mut self, out: &mpsc::Sender<Out>, shared: &Shared) {
+    /// Hands what the session has to write to the writer, or drops it when the client is
+    /// behind; the frame after that repaints everything.
+    fn send(&mut self, out: &mpsc::Sender<Out>, shared: &Shared) {
         if self.behind {
             return;
         }
-        let bytes = self.frame();
+        let bytes = self.session.take_output();
+        if bytes.is_empty() {
+            return;
+        }
         if let Err(mpsc::error::TrySendError::Full(_)) = out.try_send(Out::Bytes(bytes)) {
             self.behind = true;
-            self.full = true;
-            self.dirty = true;
+            self.session.repaint();
             self.dropped += 1;
             shared.dropped_frames.fetch_add(1, Ordering::Relaxed);
         }
@@ -425,9 +321,11 @@ impl Visit {
         shared: &Shared,
     ) -> End {
         let mut shutdown = shared.shutdown.clone();
-        let mut start = ENTER.to_vec();
-        start.extend_from_slice(&self.frame());
-        if out.send(Out::Bytes(start)).await.is_err() {
+        if out
+            .send(Out::Bytes(self.session.take_output()))
+            .await
+            .is_err()
+        {
             return End::Closed;
         }
         loop {
@@ -438,16 +336,11 @@ impl Visit {
                     match msg {
                         Some(ChannelMsg::Data { data }) => {
                             self.last_input = now;
-                            for event in self.decoder.feed(&data) {
-                                self.act(&event, now);
-                            }
-                            self.esc_due = self.decoder.needs_flush().then(|| now + ESC_DELAY);
+                            self.session.feed(&data, now);
                         }
                         Some(ChannelMsg::WindowChange { col_width, row_height, .. }) => {
                             let (width, height) = size(col_width, row_height);
-                            self.app.update(Action::Resize { width, height }, now);
-                            self.full = true;
-                            self.dirty = true;
+                            self.session.resize(width, height, now);
                         }
                         Some(ChannelMsg::Eof) => return End::Eof,
                         Some(ChannelMsg::Close) | None => return End::Closed,
@@ -456,15 +349,7 @@ impl Visit {
                 }
                 _ = tokio::time::sleep_until(due.into()) => {
                     let now = Instant::now();
-                    if self.esc_due.is_some_and(|d| d <= now) {
-                        self.esc_due = None;
-                        for event in self.decoder.flush() {
-                            self.act(&event, now);
-                        }
-                    }
-                    if self.app.deadline().is_some_and(|d| d <= now) {
-                        self.dirty |= self.app.update(Action::Tick, now);
-                    }
+                    self.session.tick(now);
                     if self.last_input + self.idle_timeout <= now {
                         return End::Idle;
                     }
@@ -475,22 +360,14 @@ impl Visit {
                 permit = out.reserve(), if self.behind => {
                     let Ok(permit) = permit else { return End::Closed };
                     self.behind = false;
-                    self.full = true;
-                    permit.send(Out::Bytes(self.frame()));
+                    permit.send(Out::Bytes(self.session.take_output()));
                 }
                 _ = super::stopped(&mut shutdown) => return End::Shutdown,
             }
-            if self.app.quit {
+            if self.session.ended().is_some() {
                 return End::Quit;
             }
-            if let Some(text) = self.app.clipboard.take() {
-                let osc = format!("\x1b]52;c;{}\x07", crate::terminal::base64(text.as_bytes()));
-                // A copy is worth little once the client is this far behind.
-                let _ = out.try_send(Out::Bytes(osc.into_bytes()));
-            }
-            if self.dirty {
-                self.send_frame(out, shared);
-            }
+            self.send(out, shared);
         }
     }
 }

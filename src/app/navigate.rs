@@ -1,0 +1,218 @@
+//! Moving through the tree and the text: arrows, pages, focus, Esc, jumps, clicks, the wheel,
+//! colour and copy.
+
+use super::{App, Effect, Focus, Search, scroll};
+use crate::layout;
+
+impl App {
+    pub(super) fn row_of_selected(&self, rows: &[usize]) -> usize {
+        rows.iter().position(|&n| n == self.selected).unwrap_or(0)
+    }
+
+    pub(super) fn step(&mut self, delta: isize) -> bool {
+        if self.focus == Focus::Detail {
+            return self.scroll_detail(delta);
+        }
+        let rows = self.rows();
+        let at = self.row_of_selected(&rows);
+        let to = at
+            .saturating_add_signed(delta)
+            .min(rows.len().saturating_sub(1));
+        self.select(rows[to])
+    }
+
+    pub(super) fn scroll_detail(&mut self, delta: isize) -> bool {
+        let max = self.max_detail_scroll();
+        scroll(&mut self.detail_scroll, delta, max)
+    }
+
+    pub(super) fn page(&mut self, direction: isize) -> bool {
+        let areas = self.areas();
+        if self.focus == Focus::Detail {
+            let page = usize::from(areas.detail_inner.height.max(2) - 1);
+            return self.scroll_detail(direction * page as isize);
+        }
+        let page = usize::from(areas.tree_inner.height.max(2) - 1);
+        self.step(direction * page as isize)
+    }
+
+    pub(super) fn first_or_last(&mut self, first: bool) -> bool {
+        if self.focus == Focus::Detail {
+            return self.scroll_detail(if first { isize::MIN } else { isize::MAX });
+        }
+        let rows = self.rows();
+        let node = if first { rows[0] } else { rows[rows.len() - 1] };
+        self.select(node)
+    }
+
+    pub(super) fn has_children(&self, node: usize) -> bool {
+        !self.outline.nodes[node].children.is_empty()
+    }
+
+    pub(super) fn left(&mut self) -> bool {
+        if self.focus == Focus::Detail {
+            return false;
+        }
+        let node = self.selected;
+        if self.has_children(node) && self.expanded[node] {
+            self.expanded[node] = false;
+            return true;
+        }
+        match self.outline.nodes[node].parent {
+            Some(parent) => self.select(parent),
+            None => false,
+        }
+    }
+
+    pub(super) fn right(&mut self) -> bool {
+        if self.focus == Focus::Detail {
+            return false;
+        }
+        let node = self.selected;
+        if !self.has_children(node) {
+            return false;
+        }
+        if !self.expanded[node] {
+            self.expanded[node] = true;
+            return true;
+        }
+        // The first child the tree shows (a search may hide some).
+        let rows = self.rows();
+        match rows
+            .iter()
+            .find(|&&n| self.outline.nodes[n].parent == Some(node))
+        {
+            Some(&child) => self.select(child),
+            None => false,
+        }
+    }
+
+    pub(super) fn toggle(&mut self) -> bool {
+        if self.focus == Focus::Detail {
+            return false;
+        }
+        let node = self.selected;
+        if self.config.screen_reader {
+            // One pane at a time: Enter opens the node's text, Esc goes back.
+            self.focus = Focus::Detail;
+            true
+        } else if self.has_children(node) {
+            self.expanded[node] = !self.expanded[node];
+            true
+        } else {
+            self.focus = Focus::Detail;
+            true
+        }
+    }
+
+    pub(super) fn switch_focus(&mut self) -> bool {
+        self.focus = match self.focus {
+            Focus::Tree => Focus::Detail,
+            Focus::Detail => Focus::Tree,
+        };
+        true
+    }
+
+    pub(super) fn back(&mut self) -> bool {
+        if self.search.active() {
+            return self.search_clear();
+        }
+        if self.focus == Focus::Detail {
+            self.focus = Focus::Tree;
+            return true;
+        }
+        if self.config.kiosk {
+            return false;
+        }
+        self.set_quit()
+    }
+
+    pub(super) fn jump(&mut self, n: usize) -> bool {
+        let target = if n == 0 {
+            Some(0)
+        } else {
+            self.outline.goals().nth(n - 1)
+        };
+        let Some(target) = target else {
+            return false;
+        };
+        if self.search.filtering() && !self.shown_by_filter()[target] {
+            self.search = Search::default();
+        }
+        self.reveal(target);
+        let changed = self.select(target);
+        let focus_changed = self.focus != Focus::Tree && !self.config.screen_reader;
+        if focus_changed {
+            self.focus = Focus::Tree;
+        }
+        changed || focus_changed
+    }
+
+    /// The node on tree row `row` of the screen, if any.
+    pub(super) fn node_at(&self, row: u16) -> Option<usize> {
+        let inner = self.areas().tree_inner;
+        let i = usize::from(row.checked_sub(inner.y)?) + self.tree_offset;
+        self.rows().get(i).copied()
+    }
+
+    pub(super) fn click(&mut self, column: u16, row: u16) -> bool {
+        let areas = self.areas();
+        if areas.too_small {
+            return false;
+        }
+        if layout::contains(areas.tree_inner, column, row) {
+            let Some(node) = self.node_at(row) else {
+                return false;
+            };
+            let focus_changed = self.focus != Focus::Tree;
+            self.focus = Focus::Tree;
+            let depth = self.outline.nodes[node].depth;
+            let marker_start = areas.tree_inner.x + 2 + 2 * depth as u16;
+            let on_marker = (marker_start..marker_start + 2).contains(&column);
+            if (on_marker || node == self.selected) && self.has_children(node) {
+                self.select(node);
+                self.expanded[node] = !self.expanded[node];
+                return true;
+            }
+            return self.select(node) || focus_changed;
+        }
+        if layout::contains(areas.detail, column, row) && self.focus != Focus::Detail {
+            self.focus = Focus::Detail;
+            return true;
+        }
+        false
+    }
+
+    pub(super) fn wheel(&mut self, column: u16, row: u16, delta: isize) -> bool {
+        let areas = self.areas();
+        if layout::contains(areas.detail, column, row) {
+            return self.scroll_detail(delta * 3);
+        }
+        if layout::contains(areas.tree, column, row) {
+            let rows = self.rows();
+            let at = self.row_of_selected(&rows);
+            let to = at.saturating_add_signed(delta).min(rows.len() - 1);
+            return self.select(rows[to]);
+        }
+        false
+    }
+
+    pub(super) fn toggle_colour(&mut self) -> bool {
+        self.colour = !self.colour;
+        self.status = Some(if self.colour {
+            self.strings().colour_on
+        } else {
+            self.strings().colour_off
+        });
+        true
+    }
+
+    pub(super) fn copy(&mut self) -> bool {
+        if self.config.kiosk {
+            return false;
+        }
+        self.effect = Some(Effect::Copy(self.copy_text()));
+        self.status = Some(self.strings().copied);
+        true
+    }
+}

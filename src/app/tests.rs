@@ -1,0 +1,443 @@
+use super::*;
+
+fn app() -> (App, Instant) {
+    let now = Instant::now();
+    let mut app = App::new(Outline::bundled(), Config::default(), now);
+    app.update(
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+        now,
+    );
+    (app, now)
+}
+
+/// Applies `actions`; returns the effects they asked for.
+fn run(app: &mut App, now: Instant, actions: &[Action]) -> Vec<Effect> {
+    actions
+        .iter()
+        .filter_map(|a| app.update(a.clone(), now).effect)
+        .collect()
+}
+
+fn click(app: &mut App, now: Instant, column: u16, row: u16) {
+    app.update(Action::Click { column, row }, now);
+}
+
+fn id(app: &App) -> &str {
+    &app.outline.nodes[app.selected].id
+}
+
+#[test]
+fn starts_fully_expanded_on_the_vision() {
+    let (app, _) = app();
+    assert_eq!(id(&app), "vision");
+    assert_eq!(app.rows().len(), 10);
+    assert_eq!(app.focus, Focus::Tree);
+}
+
+#[test]
+fn down_and_up_move_the_selection() {
+    let (mut app, now) = app();
+    run(&mut app, now, &[Action::Down, Action::Down]);
+    assert_eq!(id(&app), "en-kommun-for-alla");
+    run(&mut app, now, &[Action::Up]);
+    assert_eq!(id(&app), "hallbarhet");
+    run(&mut app, now, &[Action::Up, Action::Up]);
+    assert_eq!(id(&app), "vision");
+}
+
+#[test]
+fn left_collapses_then_goes_to_the_parent() {
+    let (mut app, now) = app();
+    run(&mut app, now, &[Action::Down, Action::Left]);
+    assert_eq!(id(&app), "hallbarhet");
+    assert!(!app.expanded[1]);
+    assert_eq!(app.rows().len(), 8);
+    run(&mut app, now, &[Action::Left]);
+    assert_eq!(id(&app), "vision");
+    run(&mut app, now, &[Action::Right, Action::Right]);
+    assert_eq!(id(&app), "hallbarhet");
+    run(&mut app, now, &[Action::Right]);
+    assert!(app.expanded[1]);
+    run(&mut app, now, &[Action::Right]);
+    assert_eq!(id(&app), "en-kommun-for-alla");
+}
+
+#[test]
+fn enter_on_a_goal_focuses_its_text() {
+    let (mut app, now) = app();
+    run(&mut app, now, &[Action::Last, Action::Toggle]);
+    assert_eq!(id(&app), "bra-verksamhet");
+    assert_eq!(app.focus, Focus::Detail);
+    assert_eq!(run(&mut app, now, &[Action::Back]), vec![]);
+    assert_eq!(app.focus, Focus::Tree);
+}
+
+#[test]
+fn enter_toggles_a_perspective() {
+    let (mut app, now) = app();
+    run(&mut app, now, &[Action::Down, Action::Toggle]);
+    assert!(!app.expanded[1]);
+    run(&mut app, now, &[Action::Toggle]);
+    assert!(app.expanded[1]);
+}
+
+#[test]
+fn home_end_and_pages() {
+    let (mut app, now) = app();
+    run(&mut app, now, &[Action::Last]);
+    assert_eq!(id(&app), "bra-verksamhet");
+    run(&mut app, now, &[Action::First]);
+    assert_eq!(id(&app), "vision");
+    run(&mut app, now, &[Action::PageDown]);
+    assert_eq!(id(&app), "bra-verksamhet");
+    run(&mut app, now, &[Action::PageUp]);
+    assert_eq!(id(&app), "vision");
+}
+
+#[test]
+fn detail_scrolls_within_its_text() {
+    let now = Instant::now();
+    let mut app = App::new(Outline::bundled(), Config::default(), now);
+    run(
+        &mut app,
+        now,
+        &[
+            Action::Resize {
+                width: 40,
+                height: 12,
+            },
+            Action::Jump(3),
+            Action::FocusNext,
+        ],
+    );
+    assert_eq!(app.focus, Focus::Detail);
+    let max = app.max_detail_scroll();
+    assert!(max > 0);
+    run(&mut app, now, &[Action::Down]);
+    assert_eq!(app.detail_scroll, 1);
+    run(&mut app, now, &[Action::Last]);
+    assert_eq!(app.detail_scroll, max);
+    run(&mut app, now, &[Action::PageDown, Action::Down]);
+    assert_eq!(app.detail_scroll, max);
+    run(&mut app, now, &[Action::First]);
+    assert_eq!(app.detail_scroll, 0);
+    // A smaller window shows less, so it may scroll further; a larger one clamps.
+    run(
+        &mut app,
+        now,
+        &[
+            Action::Last,
+            Action::Resize {
+                width: 200,
+                height: 60,
+            },
+        ],
+    );
+    assert_eq!(app.detail_scroll, 0);
+}
+
+#[test]
+fn quit_keys_and_help() {
+    let (mut app, now) = app();
+    run(&mut app, now, &[Action::Help]);
+    assert!(app.help);
+    run(&mut app, now, &[Action::Down]);
+    assert_eq!(
+        id(&app),
+        "vision",
+        "keys other than close do nothing under help"
+    );
+    assert_eq!(run(&mut app, now, &[Action::Back]), vec![]);
+    assert!(!app.help);
+    assert_eq!(run(&mut app, now, &[Action::Back]), vec![Effect::Quit]);
+}
+
+#[test]
+fn esc_never_quits_in_kiosk_mode() {
+    let now = Instant::now();
+    let config = Config {
+        kiosk: true,
+        ..Config::default()
+    };
+    let mut app = App::new(Outline::bundled(), config, now);
+    let effects = run(&mut app, now, &[Action::Back, Action::Back, Action::Copy]);
+    assert_eq!(effects, vec![], "no quit and no copy");
+}
+
+#[test]
+fn search_filters_selects_and_restores() {
+    let (mut app, now) = app();
+    run(
+        &mut app,
+        now,
+        &[Action::Jump(5), Action::Left, Action::SearchOpen],
+    );
+    let before = (app.expanded.clone(), app.selected);
+    run(&mut app, now, &[Action::SearchInput("giftutslapp".into())]);
+    assert_eq!(app.search.matches.len(), 1);
+    assert_eq!(id(&app), "ekokommun-i-framkant");
+    assert_eq!(
+        app.rows()
+            .iter()
+            .map(|&n| app.outline.nodes[n].id.as_str())
+            .collect::<Vec<_>>(),
+        ["vision", "hallbarhet", "ekokommun-i-framkant"]
+    );
+    run(&mut app, now, &[Action::Back]);
+    assert_eq!((app.expanded.clone(), app.selected), before);
+    assert!(!app.search.active());
+}
+
+#[test]
+fn no_match_shows_the_whole_tree() {
+    let (mut app, now) = app();
+    run(
+        &mut app,
+        now,
+        &[
+            Action::Down,
+            Action::SearchOpen,
+            Action::SearchInput("xyzzy".into()),
+        ],
+    );
+    assert!(app.search.matches.is_empty());
+    assert_eq!(app.rows().len(), 10);
+    assert_eq!(id(&app), "hallbarhet");
+    assert_eq!(app.strings().matches(0), "Inga träffar");
+}
+
+#[test]
+fn enter_keeps_matches_and_n_cycles() {
+    let (mut app, now) = app();
+    run(
+        &mut app,
+        now,
+        &[
+            Action::SearchOpen,
+            Action::SearchInput("kommun".into()),
+            Action::SearchDone,
+        ],
+    );
+    assert!(!app.search.editing);
+    let matches = app.search.matches.clone();
+    assert!(matches.len() > 2);
+    assert_eq!(app.selected, matches[0]);
+    run(&mut app, now, &[Action::NextMatch]);
+    assert_eq!(app.selected, matches[1]);
+    run(&mut app, now, &[Action::PrevMatch, Action::PrevMatch]);
+    assert_eq!(app.selected, *matches.last().unwrap());
+    let chosen = app.selected;
+    run(&mut app, now, &[Action::Back]);
+    assert!(!app.search.active());
+    assert_eq!(app.selected, chosen);
+    assert_eq!(app.rows().len(), 10);
+}
+
+#[test]
+fn a_match_below_the_fold_is_scrolled_into_view() {
+    let now = Instant::now();
+    let mut app = App::new(Outline::bundled(), Config::default(), now);
+    app.update(
+        Action::Resize {
+            width: 80,
+            height: 14,
+        },
+        now,
+    );
+    run(
+        &mut app,
+        now,
+        &[Action::SearchOpen, Action::SearchInput("mälardalen".into())],
+    );
+    assert_eq!(id(&app), "hog-sysselsattning");
+    assert!(app.detail_scroll > 0, "the match is below the first screen");
+    let inner = app.areas().detail_inner;
+    let shown: Vec<String> = app
+        .detail_lines()
+        .iter()
+        .flat_map(|l| {
+            text::wrap(&l.text, usize::from(inner.width))
+                .into_iter()
+                .map(|r| l.text[r].to_string())
+                .collect::<Vec<_>>()
+        })
+        .skip(app.detail_scroll)
+        .take(usize::from(inner.height))
+        .collect();
+    assert!(shown.iter().any(|l| l.contains("Mälardalen")), "{shown:?}");
+}
+
+#[test]
+fn digits_jump_to_goals() {
+    let (mut app, now) = app();
+    run(&mut app, now, &[Action::Jump(6)]);
+    assert_eq!(id(&app), "bra-verksamhet");
+    run(&mut app, now, &[Action::Jump(0)]);
+    assert_eq!(id(&app), "vision");
+    assert!(!app.update(Action::Jump(9), now).redraw);
+    assert_eq!(id(&app), "vision");
+}
+
+#[test]
+fn jump_reveals_a_collapsed_goal() {
+    let (mut app, now) = app();
+    run(
+        &mut app,
+        now,
+        &[Action::Down, Action::Left, Action::Jump(1)],
+    );
+    assert_eq!(id(&app), "en-kommun-for-alla");
+    assert!(app.expanded[1]);
+}
+
+#[test]
+fn collapsing_an_ancestor_keeps_a_visible_selection() {
+    let (mut app, now) = app();
+    // Collapse the vision by click while a goal is selected.
+    run(&mut app, now, &[Action::Jump(2)]);
+    let row = app.areas().tree_inner.y;
+    let col = app.areas().tree_inner.x + 2;
+    click(&mut app, now, col, row);
+    assert!(!app.expanded[0]);
+    assert_eq!(id(&app), "vision");
+}
+
+#[test]
+fn clicks_select_and_toggle() {
+    let (mut app, now) = app();
+    let inner = app.areas().tree_inner;
+    click(&mut app, now, inner.x + 12, inner.y + 2);
+    assert_eq!(id(&app), "en-kommun-for-alla");
+    click(&mut app, now, inner.x + 10, inner.y + 1);
+    assert_eq!(id(&app), "hallbarhet");
+    click(&mut app, now, inner.x + 10, inner.y + 1);
+    assert!(!app.expanded[1], "a second click toggles");
+    let detail = app.areas().detail;
+    click(&mut app, now, detail.x + 3, detail.y + 3);
+    assert_eq!(app.focus, Focus::Detail);
+}
+
+#[test]
+fn idle_reset_returns_to_the_start_screen() {
+    let now = Instant::now();
+    let config = Config {
+        idle_reset: Some(Duration::from_secs(120)),
+        ..Config::default()
+    };
+    let mut app = App::new(Outline::bundled(), config, now);
+    assert_eq!(app.deadline(), None, "nothing to reset at start");
+    run(
+        &mut app,
+        now,
+        &[Action::Jump(3), Action::Left, Action::Help],
+    );
+    let t = now + Duration::from_secs(60);
+    run(
+        &mut app,
+        t,
+        &[
+            Action::Back,
+            Action::SearchOpen,
+            Action::SearchInput("bra".into()),
+        ],
+    );
+    assert_eq!(app.deadline(), Some(t + Duration::from_secs(120)));
+    assert!(
+        !app.update(Action::Tick, t + Duration::from_secs(119))
+            .redraw
+    );
+    assert!(
+        app.update(Action::Tick, t + Duration::from_secs(120))
+            .redraw
+    );
+    assert_eq!(app.selected, 0);
+    assert!(!app.help && !app.search.active());
+    assert!(app.expanded.iter().all(|&e| e));
+    assert_eq!(app.deadline(), None);
+}
+
+#[test]
+fn carousel_steps_and_the_first_touch_only_stops_it() {
+    let now = Instant::now();
+    let config = Config {
+        kiosk: true,
+        idle_reset: Some(Duration::from_secs(10)),
+        carousel: Some(Duration::from_secs(5)),
+        ..Config::default()
+    };
+    let mut app = App::new(Outline::bundled(), config, now);
+    run(&mut app, now, &[Action::Down]);
+    let t = now + Duration::from_secs(10);
+    run(&mut app, t, &[Action::Tick]);
+    assert!(app.carousel_running());
+    assert_eq!(app.selected, 0);
+    run(&mut app, t + Duration::from_secs(5), &[Action::Tick]);
+    assert_eq!(app.selected, 1);
+    run(&mut app, t + Duration::from_secs(10), &[Action::Tick]);
+    assert_eq!(app.selected, 2);
+    assert!(app.update(Action::Down, t + Duration::from_secs(11)).redraw);
+    assert!(!app.carousel_running());
+    assert_eq!(app.selected, 2, "the first touch does not also move");
+    run(&mut app, t + Duration::from_secs(12), &[Action::Down]);
+    assert_eq!(app.selected, 3);
+}
+
+#[test]
+fn the_carousel_also_begins_after_the_idle_time_from_launch() {
+    let now = Instant::now();
+    let idle = Duration::from_secs(120);
+    let config = Config {
+        kiosk: true,
+        idle_reset: Some(idle),
+        carousel: Some(Duration::from_secs(20)),
+        ..Config::default()
+    };
+    let mut app = App::new(Outline::bundled(), config.clone(), now);
+    assert_eq!(app.deadline(), Some(now + idle));
+    assert!(!app.carousel_running());
+    run(&mut app, now + idle, &[Action::Tick]);
+    assert!(app.carousel_running());
+    // A touch before then is a key like any other, and the clock starts again.
+    let mut app = App::new(Outline::bundled(), config.clone(), now);
+    run(&mut app, now, &[Action::Down]);
+    assert_eq!(app.selected, 1);
+    // Without a carousel nothing is due at the start screen: no wake-ups while idle.
+    let plain = Config {
+        carousel: None,
+        ..config
+    };
+    assert_eq!(App::new(Outline::bundled(), plain, now).deadline(), None);
+}
+
+#[test]
+fn copy_gives_breadcrumb_title_and_text() {
+    let (mut app, now) = app();
+    let effects = run(&mut app, now, &[Action::Jump(5), Action::Copy]);
+    let [Effect::Copy(text)] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    assert!(text.starts_with("Vision › Effektivitet › Bra ekonomi\nBra ekonomi\n"));
+    assert!(text.contains("långsiktig tillväxt i balans"));
+    assert_eq!(app.status, Some("Kopierat"));
+}
+
+#[test]
+fn unchanged_actions_ask_for_no_redraw() {
+    let (mut app, now) = app();
+    assert!(!app.update(Action::Up, now).redraw);
+    assert!(!app.update(Action::Touch, now).redraw);
+    assert!(
+        !app.update(
+            Action::Resize {
+                width: 80,
+                height: 24
+            },
+            now
+        )
+        .redraw
+    );
+    assert!(app.update(Action::Down, now).redraw);
+}

@@ -1,0 +1,152 @@
+use std::time::{Duration, Instant};
+
+use super::*;
+use crate::app::Config;
+use crate::content::Outline;
+use crate::input::{ESC_DELAY, PASTE_KEEP};
+
+fn session(config: Config) -> (Session, Instant) {
+    let now = Instant::now();
+    let app = App::new(Outline::bundled(), config, now);
+    (Session::new(app, None, 80, 24, now), now)
+}
+
+fn kiosk() -> Config {
+    Config {
+        kiosk: true,
+        ..Config::default()
+    }
+}
+
+#[test]
+fn the_start_enters_the_interface_and_draws_once() {
+    let (mut s, _) = session(Config {
+        mouse: true,
+        ..Config::default()
+    });
+    let first = s.take_output();
+    assert!(first.starts_with(ENTER));
+    assert!(first[ENTER.len()..].starts_with(MOUSE_ON));
+    assert!(first.len() > 1000, "a whole first frame");
+    assert!(
+        s.take_output().is_empty(),
+        "nothing changed, nothing to write"
+    );
+    assert_eq!(s.deadline(), None, "nothing due: the shell may block");
+}
+
+#[test]
+fn a_key_that_changes_nothing_writes_nothing() {
+    let (mut s, now) = session(Config::default());
+    s.take_output();
+    s.feed(b"k", now);
+    assert!(s.take_output().is_empty());
+    s.feed(b"j", now);
+    assert!(!s.take_output().is_empty());
+}
+
+#[test]
+fn q_ends_the_session_but_not_in_kiosk_mode() {
+    let (mut s, now) = session(Config::default());
+    s.feed(b"q", now);
+    assert_eq!(s.ended(), Some(Ended::Quit));
+    let (mut s, now) = session(kiosk());
+    s.feed(b"q\x03\x04\x1aZQ\x1b[21~", now);
+    s.tick(now + ESC_DELAY);
+    assert_eq!(s.ended(), None);
+}
+
+#[test]
+fn a_lone_esc_is_the_key_after_the_pause() {
+    let (mut s, now) = session(Config::default());
+    s.feed(b"\x1b", now);
+    assert_eq!(s.ended(), None);
+    assert_eq!(s.deadline(), Some(now + ESC_DELAY));
+    s.tick(now + ESC_DELAY - Duration::from_millis(1));
+    assert_eq!(s.ended(), None, "not yet");
+    s.tick(now + ESC_DELAY);
+    assert_eq!(s.ended(), Some(Ended::Quit), "Esc at the top quits");
+    assert_eq!(s.deadline(), None);
+}
+
+#[test]
+fn a_long_paste_with_q_and_digits_is_never_keys() {
+    for kiosk_mode in [false, true] {
+        let config = Config {
+            kiosk: kiosk_mode,
+            ..Config::default()
+        };
+        let (mut s, now) = session(config);
+        s.take_output();
+        let body: Vec<u8> = b"q1jG/".iter().copied().cycle().take(70_000).collect();
+        let paste = [&b"\x1b[200~"[..], &body, b"\x1b[201~"].concat();
+        for chunk in paste.chunks(1000) {
+            s.feed(chunk, now);
+        }
+        s.tick(now + Duration::from_secs(1));
+        assert_eq!(s.ended(), None);
+        assert_eq!(s.app().selected, 0, "the selection did not move");
+    }
+}
+
+#[test]
+fn a_paste_goes_into_the_search_line_cut_to_what_it_keeps() {
+    let (mut s, now) = session(Config::default());
+    s.feed(b"/", now);
+    let body = "ekokommun ".repeat(500);
+    s.feed(format!("\x1b[200~{body}\x1b[201~").as_bytes(), now);
+    let query = &s.app().search.query;
+    assert!(query.starts_with("ekokommun"));
+    assert!(query.len() <= PASTE_KEEP);
+}
+
+#[test]
+fn a_resize_repaints_the_whole_screen() {
+    let (mut s, now) = session(Config::default());
+    s.take_output();
+    s.resize(100, 30, now);
+    let bytes = s.take_output();
+    assert!(bytes.starts_with(CLEAR));
+    assert_eq!((s.app().width, s.app().height), (100, 30));
+}
+
+#[test]
+fn copy_writes_osc_52_and_kiosk_mode_never_does() {
+    let (mut s, now) = session(Config::default());
+    s.take_output();
+    s.feed(b"y", now);
+    let bytes = String::from_utf8(s.take_output()).unwrap();
+    assert!(bytes.contains("\x1b]52;c;"), "{bytes:?}");
+    let (mut s, now) = session(kiosk());
+    s.take_output();
+    s.feed(b"y", now);
+    let bytes = String::from_utf8(s.take_output()).unwrap();
+    assert!(!bytes.contains("\x1b]52"));
+}
+
+#[test]
+fn the_idle_reset_is_a_deadline() {
+    let config = Config {
+        kiosk: true,
+        idle_reset: Some(Duration::from_secs(120)),
+        ..Config::default()
+    };
+    let (mut s, now) = session(config);
+    s.take_output();
+    assert_eq!(s.deadline(), None, "at the start screen nothing is due");
+    s.feed(b"j", now);
+    assert_eq!(s.deadline(), Some(now + Duration::from_secs(120)));
+    s.take_output();
+    s.tick(now + Duration::from_secs(120));
+    assert_eq!(s.app().selected, 0);
+    assert!(!s.take_output().is_empty());
+}
+
+#[test]
+fn base64_matches_the_standard() {
+    assert_eq!(base64(b""), "");
+    assert_eq!(base64(b"f"), "Zg==");
+    assert_eq!(base64(b"fo"), "Zm8=");
+    assert_eq!(base64(b"foo"), "Zm9v");
+    assert_eq!(base64("Hållbarhet".as_bytes()), "SMOlbGxiYXJoZXQ=");
+}

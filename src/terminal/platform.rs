@@ -1,0 +1,198 @@
+//! What the local shell needs of a Unix terminal: raw mode, the tty keys come from, a reader
+//! thread that blocks only in `poll`, signals, and a restore that works on every way out.
+//! A port to another platform replaces this module alone.
+
+use std::io::{self, Write};
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::mpsc::Sender;
+use std::thread;
+use std::time::Duration;
+
+use ratatui::crossterm::terminal;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
+
+use crate::session::LEAVE;
+
+/// How long the process may take to leave after a signal before it is made to.
+const EXIT_GRACE: Duration = Duration::from_millis(500);
+
+/// How much one read takes from the tty.
+const READ_SIZE: usize = 4096;
+
+/// What reaches the run loop.
+pub enum Message {
+    /// Bytes from the terminal, as they were read.
+    Input(Vec<u8>),
+    /// SIGTERM, SIGINT or SIGHUP.
+    Signal,
+    /// The window changed size.
+    Winch,
+    /// The terminal is gone: EOF, POLLHUP or a read error.
+    HangUp,
+}
+
+/// The tty keys come from, held open for as long as the interface runs.
+pub struct Tty {
+    fd: RawFd,
+    _file: Option<std::fs::File>,
+}
+
+impl Tty {
+    /// stdin if it is a terminal, else /dev/tty: the one crossterm puts in raw mode.
+    pub fn open() -> io::Result<Tty> {
+        // SAFETY: isatty only inspects the descriptor.
+        if unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 {
+            return Ok(Tty {
+                fd: libc::STDIN_FILENO,
+                _file: None,
+            });
+        }
+        let file = std::fs::File::open("/dev/tty")?;
+        Ok(Tty {
+            fd: file.as_raw_fd(),
+            _file: Some(file),
+        })
+    }
+}
+
+/// Where frames go: stdout without a buffer in between, so a frame reaches the terminal in
+/// one write and is never read half-drawn by a screen reader.
+pub struct Output(std::mem::ManuallyDrop<std::fs::File>);
+
+impl Output {
+    pub fn stdout() -> Output {
+        use std::os::fd::FromRawFd;
+        // SAFETY: fd 1 stays open for the life of the process; ManuallyDrop never closes it.
+        Output(std::mem::ManuallyDrop::new(unsafe {
+            std::fs::File::from_raw_fd(libc::STDOUT_FILENO)
+        }))
+    }
+
+    pub fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.0.write_all(bytes)
+    }
+}
+
+/// Raw mode on; the caller then writes the session's start.
+pub fn enter() -> io::Result<()> {
+    terminal::enable_raw_mode()
+}
+
+/// The terminal's size now, 80×24 when it cannot say.
+pub fn size() -> (u16, u16) {
+    terminal::size().unwrap_or((80, 24))
+}
+
+/// Restores the terminal as well as it can; errors are ignored, as there is nowhere to report
+/// them on the way out (stderr may be the same dead terminal).
+pub fn restore() {
+    let mut out = io::stdout();
+    let _ = out.write_all(LEAVE);
+    let _ = out.flush();
+    let _ = terminal::disable_raw_mode();
+}
+
+/// Restores the terminal before the default panic message is printed.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+/// Blocks in `poll` until the tty has input (false) or is gone (true).
+fn wait_tty(fd: RawFd) -> bool {
+    loop {
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, and the count says one.
+        let r = unsafe { libc::poll(&mut pfd, 1, -1) };
+        if r < 0 {
+            if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return true;
+        }
+        if pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            return true;
+        }
+        if pfd.revents & libc::POLLIN != 0 {
+            return false;
+        }
+    }
+}
+
+/// Reads the tty on its own thread, so the run loop never waits on a read. The thread only
+/// ever blocks in `poll`, which reports a hang-up even in the middle of an escape sequence, and
+/// reads only what `poll` says is there: nothing can spin on a dead terminal, and no input
+/// waits unread.
+pub fn spawn_input(tty: &Tty, tx: Sender<Message>) {
+    let fd = tty.fd;
+    thread::spawn(move || {
+        let mut buffer = [0u8; READ_SIZE];
+        loop {
+            if wait_tty(fd) {
+                let _ = tx.send(Message::HangUp);
+                return;
+            }
+            // SAFETY: reads at most `buffer.len()` bytes into `buffer`.
+            let n = unsafe { libc::read(fd, buffer.as_mut_ptr().cast(), buffer.len()) };
+            if n <= 0 {
+                let e = io::Error::last_os_error().kind();
+                if n < 0 && matches!(e, io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock) {
+                    continue;
+                }
+                // End of file or an error: the terminal is gone.
+                let _ = tx.send(Message::HangUp);
+                return;
+            }
+            if tx
+                .send(Message::Input(buffer[..n as usize].to_vec()))
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
+}
+
+/// Queues the restore sequence on a descriptor of its own that never blocks: the terminal may
+/// be taking no output (which is why the run loop did not get to restore it). Setting
+/// O_NONBLOCK on stdout itself would change it for the shell too. If the queue is full, nothing
+/// more can be done.
+fn restore_without_blocking() {
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Ok(mut tty) = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open("/dev/tty")
+    {
+        let _ = tty.write(LEAVE);
+    }
+}
+
+/// Turns SIGTERM, SIGINT, SIGHUP and SIGWINCH into messages. If the run loop has not left
+/// within a moment of a terminating signal (it may be blocked writing to a stalled terminal),
+/// restores the terminal and exits from here.
+pub fn spawn_signals(tx: Sender<Message>) -> io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP, SIGWINCH])?;
+    thread::spawn(move || {
+        for signal in signals.forever() {
+            if signal == SIGWINCH {
+                let _ = tx.send(Message::Winch);
+                continue;
+            }
+            let _ = tx.send(Message::Signal);
+            thread::sleep(EXIT_GRACE);
+            restore_without_blocking();
+            let _ = terminal::disable_raw_mode();
+            // SAFETY: _exit ends the process at once, which is the point.
+            unsafe { libc::_exit(0) };
+        }
+    });
+    Ok(())
+}

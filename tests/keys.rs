@@ -1,0 +1,150 @@
+//! The key table in `keymap::BINDINGS` is what the keymap does; the help (both languages, both
+//! modes) and the README's key table must say the same.
+
+use malbild::app::Action;
+use malbild::i18n::Lang;
+use malbild::keymap::{self, BINDINGS, Context};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+/// The keys a name in the help or the README stands for; `None` for what is no key (the mouse).
+fn named(name: &str) -> Option<Vec<(KeyCode, KeyModifiers)>> {
+    let plain = |c| Some(vec![(c, KeyModifiers::NONE)]);
+    match name {
+        "↑" => plain(KeyCode::Up),
+        "↓" => plain(KeyCode::Down),
+        "←" => plain(KeyCode::Left),
+        "→" => plain(KeyCode::Right),
+        "Enter" => plain(KeyCode::Enter),
+        "Mellanslag" | "Space" => plain(KeyCode::Char(' ')),
+        "Home" => plain(KeyCode::Home),
+        "End" => plain(KeyCode::End),
+        "PgUp" => plain(KeyCode::PageUp),
+        "PgDn" => plain(KeyCode::PageDown),
+        "Tab" => plain(KeyCode::Tab),
+        "Shift-Tab" => Some(vec![(KeyCode::BackTab, KeyModifiers::SHIFT)]),
+        "Esc" => plain(KeyCode::Esc),
+        "F1" => plain(KeyCode::F(1)),
+        "Ctrl-C" => Some(vec![(KeyCode::Char('c'), KeyModifiers::CONTROL)]),
+        "1–9" | "1-9" => Some(
+            ('1'..='9')
+                .map(|c| (KeyCode::Char(c), KeyModifiers::NONE))
+                .collect(),
+        ),
+        "Mus" | "Mouse" | "mouse" => None,
+        one if one.chars().count() == 1 => {
+            let c = one.chars().next().unwrap();
+            let m = if c.is_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            Some(vec![(KeyCode::Char(c), m)])
+        }
+        other => panic!("a key name the test does not know: {other:?}"),
+    }
+}
+
+fn action(code: KeyCode, modifiers: KeyModifiers, kiosk: bool) -> Option<Action> {
+    let cx = Context {
+        kiosk,
+        ..Context::default()
+    };
+    keymap::map(&Event::Key(KeyEvent::new(code, modifiers)), cx)
+}
+
+/// Every key named in `columns` does something in that mode, and (with `complete`) every key
+/// of the table that the mode has is named.
+fn check(what: &str, columns: &[String], kiosk: bool, complete: bool) {
+    let mut documented = Vec::new();
+    for column in columns {
+        for name in column.split_whitespace() {
+            for (code, m) in named(name).unwrap_or_default() {
+                let got = action(code, m, kiosk);
+                assert!(
+                    !matches!(got, None | Some(Action::Touch)),
+                    "{what}: {name} is documented but does nothing"
+                );
+                documented.push(code);
+            }
+        }
+    }
+    if complete {
+        for b in BINDINGS.iter().filter(|b| b.kiosk || !kiosk) {
+            for key in b.keys {
+                assert!(
+                    documented.contains(key),
+                    "{what}: {key:?} ({:?}) is not documented",
+                    b.action
+                );
+            }
+        }
+        for digit in '0'..='9' {
+            assert!(
+                documented.contains(&KeyCode::Char(digit)),
+                "{what}: {digit}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_table_is_what_the_keymap_does() {
+    for b in BINDINGS {
+        for &key in b.keys {
+            let m = match key {
+                KeyCode::Char(c) if c.is_uppercase() => KeyModifiers::SHIFT,
+                KeyCode::BackTab => KeyModifiers::SHIFT,
+                _ => KeyModifiers::NONE,
+            };
+            assert_eq!(action(key, m, false), Some(b.action.clone()), "{key:?}");
+            let in_kiosk = if b.kiosk {
+                b.action.clone()
+            } else {
+                Action::Touch
+            };
+            assert_eq!(action(key, m, true), Some(in_kiosk), "{key:?} in a kiosk");
+        }
+    }
+}
+
+#[test]
+fn the_help_names_every_key_and_only_keys() {
+    for lang in [Lang::Sv, Lang::En] {
+        let s = lang.strings();
+        let keys: Vec<String> = s.help_keys.iter().map(|(k, _)| k.to_string()).collect();
+        check(&format!("help {lang:?}"), &keys, false, true);
+        // The kiosk's help is shorter on purpose; what it names must work there.
+        let keys: Vec<String> = s
+            .kiosk_help_keys
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .collect();
+        check(&format!("kiosk help {lang:?}"), &keys, true, false);
+    }
+}
+
+#[test]
+fn the_readme_names_every_key() {
+    let readme = include_str!("../README.md");
+    let table = readme
+        .split("## Keys")
+        .nth(1)
+        .expect("a Keys section")
+        .split("\n\n")
+        .nth(1)
+        .expect("its table");
+    let columns: Vec<String> = table
+        .lines()
+        .skip(2)
+        .map(|row| {
+            let first = row.split('|').nth(1).unwrap_or("");
+            first
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    check("README", &columns, false, true);
+}
