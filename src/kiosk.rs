@@ -75,10 +75,18 @@ fn vt_number(fd: RawFd) -> Option<u32> {
     (is_char && is_vt && major == TTY_MAJOR && (1..64).contains(&minor)).then_some(minor)
 }
 
-/// On a Linux VT: brings it to the front, turns blanking off and keeps the console from
-/// switching away until the lock is dropped. Anywhere else (a terminal emulator, SSH) it
-/// does nothing and returns `None`.
-pub fn lock_vt(fd: RawFd) -> Option<VtLock> {
+/// In kiosk mode with a Linux VT as stdin (the kiosk unit's `StandardInput=tty-force`): brings
+/// it to the front, turns blanking off and keeps the console from switching away until the
+/// lock is dropped. Anywhere else (a terminal emulator, SSH) it does nothing.
+pub fn lock_vt(kiosk: bool) -> Option<VtLock> {
+    if kiosk {
+        lock(libc::STDIN_FILENO)
+    } else {
+        None
+    }
+}
+
+fn lock(fd: RawFd) -> Option<VtLock> {
     let vt = vt_number(fd)?;
     // SAFETY: plain ioctls on a descriptor we hold, with integer arguments.
     unsafe {
@@ -170,8 +178,8 @@ mod tests {
             )
         };
         assert_eq!(r, 0);
-        assert!(lock_vt(b).is_none());
-        assert!(lock_vt(libc::STDIN_FILENO).is_none() || vt_number(0).is_some());
+        assert!(lock(b).is_none());
+        assert!(lock_vt(false).is_none());
         // SAFETY: closing the two descriptors openpty gave.
         unsafe {
             libc::close(a);

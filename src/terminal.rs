@@ -22,7 +22,7 @@ pub use platform::restore;
 /// Returns the exit status.
 pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     let tty = platform::Tty::open()?;
-    let _vt = app.config.kiosk.then(|| crate::kiosk::lock_vt(libc::STDIN_FILENO));
+    let _vt = crate::kiosk::lock_vt(app.config.kiosk);
     let (tx, rx) = mpsc::channel();
     platform::spawn_signals(tx.clone())?;
     platform::install_panic_hook();

@@ -153,19 +153,23 @@ const KEYS: &[(&str, usize)] = &[
     ("alt-sysrq-b", 1),
 ];
 
-/// Presses each key, then an arrow the kiosk answers: once the arrow shows on tty1, the key
-/// before it has been handled, by the kernel and by the app. Nothing may have changed: the
-/// same boot, the same process, the same VT.
+/// Presses each key, then a key the kiosk answers (to the last goal, G, or the first, g): once
+/// its answer shows on tty1, the key before it has been handled, by the kernel and by the app.
+/// Nothing may have changed: the same boot, the same process, the same VT. The answer is sent
+/// twice, as a lone Esc and the first of them arrive as one Alt key.
 fn keys_change_nothing(m: &mut Machine, when: &str) {
     let expected = state(m);
-    let mut down = true;
+    m.key("g");
+    let mut last = true;
     for &(key, times) in KEYS {
         let before = m.screen();
         for _ in 0..times {
             m.key(key);
         }
-        m.key(if down { "down" } else { "up" });
-        down = !down;
+        let answer = if last { "shift-g" } else { "g" };
+        m.key(answer);
+        m.key(answer);
+        last = !last;
         m.wait_screen(
             &format!("{when}: the kiosk after {key} ×{times}"),
             SCREEN,
@@ -193,7 +197,9 @@ fn kiosk_on_a_debian_thin_client() {
     }
     let test_started = Instant::now();
     let image = base_image();
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vm");
+    // One directory per run, so that runs side by side do not share sockets or disks.
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("vm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let disk = dir.join("disk.qcow2");
     let _ = std::fs::remove_file(&disk);
@@ -299,7 +305,7 @@ fn kiosk_on_a_debian_thin_client() {
     keys_change_nothing(&mut m, "after systemctl restart console-setup");
 
     // Staff: the README's way in.
-    m.sh("cd /media/malbild && sh -ex ./staff.sh");
+    m.sh("mount -o ro /dev/vdb /media/malbild && cd /media/malbild && sh -ex ./staff.sh");
     let (screen, _) = m.wait_screen("the kiosk with the admin key", SCREEN, kiosk);
     let kiosk_pid = m.sh("systemctl show -P MainPID malbild-kiosk.service");
     m.key("f12");
@@ -349,4 +355,6 @@ fn kiosk_on_a_debian_thin_client() {
     m.sh("timeout 10 chvt 2");
     assert_eq!(m.sh("cat /sys/class/tty/tty0/active"), "tty2");
     eprintln!("vm: whole test {:?}", test_started.elapsed());
+    drop(m);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -56,6 +56,7 @@ impl Machine {
         let _ = std::fs::remove_file(&monitor_path);
         let _ = std::fs::remove_file(&serial_path);
         let log = std::fs::File::create(boot.dir.join("qemu.log")).unwrap();
+        let _ = std::fs::remove_file(boot.dir.join("serial.log"));
         let started = Instant::now();
         let mut child = Command::new("qemu-system-x86_64")
             .current_dir(boot.dir)
@@ -116,7 +117,11 @@ impl Machine {
             serial,
             serial_buf: Vec::new(),
             dir: boot.dir.to_path_buf(),
-            font: HashMap::new(),
+            // Until the console's table is read: ASCII, where the VGA ROM font and Debian's
+            // console fonts agree.
+            font: (0x20u8..0x7f)
+                .map(|b| (u16::from(b), char::from(b)))
+                .collect(),
             font512: false,
             commands: 0,
             started,
@@ -345,7 +350,7 @@ impl Machine {
 
     /// Loads the front VT's unicode table, to decode VGA memory with.
     pub fn load_font(&mut self) {
-        let table = self.sh("getunimap -C /dev/tty1");
+        let table = self.sh("setfont -C /dev/tty1 -ou /run/unimap && cat /run/unimap");
         let mut font = HashMap::new();
         let mut max = 0;
         for line in table.lines() {
