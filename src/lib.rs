@@ -4,6 +4,7 @@
 //! [`ui`]. Nothing below `app` knows about the terminal; [`terminal`] holds all of its I/O.
 
 pub mod app;
+pub mod args;
 pub mod backend;
 pub mod cli;
 pub mod content;
@@ -14,6 +15,7 @@ pub mod input;
 pub mod keymap;
 pub mod kiosk;
 pub mod layout;
+pub mod sanitize;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;

@@ -26,6 +26,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::content::{self, Outline};
 use crate::i18n::Lang;
+use crate::sanitize;
 
 /// How long a connection may take to start a session (or to read a refusal) before it is cut.
 const LOGIN_GRACE: Duration = Duration::from_secs(30);
@@ -288,7 +289,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                 })?;
             }
             other => {
-                let other = content::clean(other);
+                let other = sanitize::clean(other);
                 return Err(say(
                     format!("okänt argument \"{other}\". Se malbild serve --help."),
                     format!("unknown argument \"{other}\". See malbild serve --help."),

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 const UNIT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/systemd");
 
@@ -50,11 +51,25 @@ fn readme_points_to_the_unit_files_and_copies_none() {
 }
 
 /// `systemd-analyze verify` on a unit: `Ok` when it passes with nothing to say about the unit,
-/// else what it said.
+/// else what it said. It also looks up the unit's `Documentation=man:` pages, so malbild(1) is
+/// put where `man` finds it, as the package installs it.
 fn verify(path: &Path) -> Result<(), String> {
+    static MANPATH: OnceLock<String> = OnceLock::new();
+    let manpath = MANPATH.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("man");
+        std::fs::create_dir_all(dir.join("man1")).unwrap();
+        std::fs::copy(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/data/man/malbild.1"),
+            dir.join("man1/malbild.1"),
+        )
+        .unwrap();
+        // The trailing ':' keeps the system's pages.
+        format!("{}:", dir.display())
+    });
     let out = Command::new("systemd-analyze")
         .arg("verify")
         .arg(path)
+        .env("MANPATH", manpath)
         .output()
         .unwrap();
     let said =
