@@ -81,30 +81,40 @@ fn readme_block(name: &str) -> String {
     body.join("\n") + "\n"
 }
 
-/// What the IT person brings to the machine: a checkout with the built program and its
-/// files, and the README's blocks as scripts. It becomes a small ext4 disk, made without
-/// loop devices.
+/// The newest package `cargo deb` built (`.ci/run` builds it just before this test), or the
+/// one `MALBILD_VM_DEB` names.
+fn package() -> PathBuf {
+    if let Some(deb) = std::env::var_os("MALBILD_VM_DEB") {
+        return PathBuf::from(deb);
+    }
+    let debian = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debian");
+    std::fs::read_dir(&debian)
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("malbild_") && name.ends_with("_amd64.deb")
+        })
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .map(|e| e.path())
+        .unwrap_or_else(|| {
+            panic!(
+                "no malbild_*_amd64.deb in {}: run cargo deb",
+                debian.display()
+            )
+        })
+}
+
+/// What the IT person brings to the machine: the package and the README's blocks as scripts.
+/// It becomes a small ext4 disk, made without loop devices.
 fn transfer_disk(dir: &Path) -> PathBuf {
     let tree = dir.join("transfer");
     let _ = std::fs::remove_dir_all(&tree);
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir_all(tree.join("target/release")).unwrap();
-    std::fs::copy(
-        env!("CARGO_BIN_EXE_malbild"),
-        tree.join("target/release/malbild"),
-    )
-    .unwrap();
-    run(Command::new("cp")
-        .arg("-r")
-        .arg(manifest.join("data"))
-        .arg(&tree));
-    let debian = manifest.join("target/debian");
-    if debian.is_dir() {
-        run(Command::new("cp")
-            .arg("-r")
-            .arg(&debian)
-            .arg(tree.join("target")));
-    }
+    std::fs::create_dir_all(&tree).unwrap();
+    let deb = package();
+    std::fs::copy(&deb, tree.join(deb.file_name().unwrap())).unwrap();
     for name in ["install", "staff"] {
         std::fs::write(tree.join(format!("{name}.sh")), readme_block(name)).unwrap();
     }
@@ -157,11 +167,11 @@ const KEYS: &[(&str, usize)] = &[
 /// its answer shows on tty1, the key before it has been handled, by the kernel and by the app.
 /// Nothing may have changed: the same boot, the same process, the same VT. The answer is sent
 /// twice, as a lone Esc and the first of them arrive as one Alt key.
-fn keys_change_nothing(m: &mut Machine, when: &str) {
+fn keys_change_nothing(m: &mut Machine, when: &str, admin_key: Option<&str>) {
     let expected = state(m);
     m.key("g");
     let mut last = true;
-    for &(key, times) in KEYS {
+    for &(key, times) in KEYS.iter().filter(|(k, _)| Some(*k) != admin_key) {
         let before = m.screen();
         for _ in 0..times {
             m.key(key);
@@ -271,12 +281,17 @@ fn kiosk_on_a_debian_thin_client() {
                 m.sh("systemctl status --no-pager malbild-kiosk.service || true")
             );
         }
-        let (_, _) = m.wait_screen(&format!("the kiosk after kill {i}"), SCREEN, kiosk);
+        // Restarted by systemd within 3 s; its screen follows (read through the monitor's
+        // round trips, which a loaded host slows down).
         let back = killed.elapsed();
-        eprintln!("vm: kill {i}: back in {back:?}");
+        m.wait_screen(&format!("the kiosk after kill {i}"), SCREEN, kiosk);
+        eprintln!(
+            "vm: kill {i}: running again after {back:?}, on screen after {:?}",
+            killed.elapsed()
+        );
         assert!(
             back <= Duration::from_secs(3),
-            "kill {i}: back after {back:?}"
+            "kill {i}: running again after {back:?}"
         );
     }
     eprintln!("vm: 10 kills in {:?}", kills.elapsed());
@@ -295,14 +310,14 @@ fn kiosk_on_a_debian_thin_client() {
     assert_eq!(m.sh("systemctl is-active malbild-kiosk.service"), "active");
     m.sh("mv /root/kbd/* /usr/bin/");
 
-    keys_change_nothing(&mut m, "after boot");
+    keys_change_nothing(&mut m, "after boot", None);
     // console-setup loads the full keymap again, with every console key in it.
     m.sh("setupcon --force </dev/tty1 >/dev/tty1 2>&1 || setupcon");
     m.load_font();
-    keys_change_nothing(&mut m, "after setupcon");
+    keys_change_nothing(&mut m, "after setupcon", None);
     m.sh("systemctl restart console-setup.service");
     m.load_font();
-    keys_change_nothing(&mut m, "after systemctl restart console-setup");
+    keys_change_nothing(&mut m, "after systemctl restart console-setup", None);
 
     // Staff: the README's way in.
     m.sh("mount -o ro /dev/vdb /media/malbild && cd /media/malbild && sh -ex ./staff.sh");
@@ -348,7 +363,7 @@ fn kiosk_on_a_debian_thin_client() {
         Duration::from_secs(180),
         kiosk,
     );
-    keys_change_nothing(&mut m, "after the staff visit");
+    keys_change_nothing(&mut m, "after the staff visit", Some("f12"));
 
     // Stopped on purpose, the console switches again.
     m.sh("systemctl stop malbild-kiosk.service");
