@@ -172,6 +172,7 @@ fn keys_change_nothing(m: &mut Machine, when: &str, admin_key: Option<&str>) {
     m.key("g");
     let mut last = true;
     for &(key, times) in KEYS.iter().filter(|(k, _)| Some(*k) != admin_key) {
+        eprintln!("vm: {when}: {key} ×{times}");
         let before = m.screen();
         for _ in 0..times {
             m.key(key);

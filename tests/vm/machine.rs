@@ -281,7 +281,10 @@ impl Machine {
             );
             let mut buf = [0u8; 4096];
             match self.serial.read(&mut buf) {
-                Ok(0) => panic!("the serial line closed"),
+                Ok(0) => panic!(
+                    "the serial line closed: the machine is gone ({:?}; it exits on a reboot)",
+                    self.child.try_wait()
+                ),
                 Ok(n) => self.got_serial(&buf[..n]),
                 Err(e)
                     if matches!(
