@@ -244,3 +244,86 @@ fn man_warns_about_a_broken_page() {
         assert!(!said.is_empty(), "man said nothing about a broken page");
     }
 }
+
+/// A roff line's arguments: words, or quoted strings with their spaces.
+fn roff_args(line: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut rest = line.trim();
+    while !rest.is_empty() {
+        let (arg, after) = match rest.strip_prefix('"') {
+            Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+            None => rest.split_once(' ').unwrap_or((rest, "")),
+        };
+        args.push(arg.to_string());
+        rest = after.trim_start();
+    }
+    args
+}
+
+/// The keys each entry of the page's KEYS section names: the bold words of its tag, with the
+/// page's escapes for arrows and dashes read as the characters they draw.
+fn page_keys() -> Vec<String> {
+    let mut lines = PAGE.lines().skip_while(|l| *l != ".SH KEYS").skip(1);
+    let mut rows = Vec::new();
+    while let Some(line) = lines.next() {
+        if line.starts_with(".SH") {
+            break;
+        }
+        if !line.starts_with(".TP") {
+            continue;
+        }
+        let tag = lines.next().unwrap_or_default();
+        let (macro_name, text) = tag.split_once(' ').unwrap_or(("", tag));
+        let args = roff_args(text);
+        // .B: all bold; .BR: bold, roman, bold, …; a plain tag names no key (the mouse).
+        let bold: Vec<&String> = match macro_name {
+            ".B" => args.iter().collect(),
+            ".BR" => args.iter().step_by(2).collect(),
+            _ => vec![],
+        };
+        let names: Vec<String> = bold
+            .iter()
+            .map(|a| {
+                a.replace("\\(ua", "↑")
+                    .replace("\\(da", "↓")
+                    .replace("\\(<-", "←")
+                    .replace("\\(->", "→")
+                    .replace("\\(en", "–")
+                    .replace("\\-", "-")
+            })
+            .collect();
+        rows.push(if names.is_empty() {
+            tag.to_string()
+        } else {
+            names.join(" ")
+        });
+    }
+    rows
+}
+
+/// The README's key table, which tests/keys.rs holds to the keymap: the keys of each row.
+fn readme_keys() -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let table = readme.split("## Keys").nth(1).unwrap().split("\n\n").nth(1);
+    table
+        .unwrap()
+        .lines()
+        .skip(2)
+        .map(|row| {
+            let first = row.split('|').nth(1).unwrap_or("").trim();
+            let names: Vec<&str> = first.split('`').skip(1).step_by(2).collect();
+            if names.is_empty() {
+                first.to_string()
+            } else {
+                names.join(" ")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_page_names_the_keys_of_the_readme() {
+    let readme = readme_keys();
+    assert!(readme.contains(&"q Esc Ctrl-C".to_string()), "{readme:?}");
+    assert_eq!(page_keys(), readme);
+}
