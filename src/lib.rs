@@ -13,6 +13,7 @@ pub mod help;
 pub mod i18n;
 pub mod input;
 pub mod keymap;
+pub mod kiosk;
 pub mod layout;
 pub mod sanitize;
 pub mod search;

@@ -22,6 +22,7 @@ pub use platform::restore;
 /// Returns the exit status.
 pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     let tty = platform::Tty::open()?;
+    let _vt = crate::kiosk::lock_vt(app.config.kiosk);
     let (tx, rx) = mpsc::channel();
     platform::spawn_signals(tx.clone())?;
     platform::install_panic_hook();
@@ -48,7 +49,7 @@ fn event_loop(session: &mut Session, rx: &Receiver<Message>) -> io::Result<i32> 
             out.write_all(&bytes)?;
         }
         if session.ended().is_some() {
-            return Ok(0);
+            return Ok(crate::kiosk::quit_status(session.app().config.kiosk));
         }
         let first = match session.deadline() {
             None => rx.recv().ok(),

@@ -22,9 +22,16 @@ fn units() -> Vec<(String, String)> {
 }
 
 #[test]
-fn both_units_are_shipped() {
+fn the_units_are_shipped() {
     let names: Vec<String> = units().into_iter().map(|(n, _)| n).collect();
-    assert_eq!(names, ["malbild-kiosk.service", "malbild-serve.service"]);
+    assert_eq!(
+        names,
+        [
+            "malbild-kiosk.service",
+            "malbild-serve.service",
+            "malbild-staff.service"
+        ]
+    );
 }
 
 /// One source: the README links each file and holds no copy of one that could drift from it.
@@ -100,8 +107,9 @@ fn units_pass_systemd_analyze_verify() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("shipped-units");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, body) in units() {
+        // The staff login runs agetty, not malbild.
         assert!(
-            body.contains("ExecStart=/usr/bin/malbild "),
+            body.contains("ExecStart=/usr/bin/malbild ") || name == "malbild-staff.service",
             "{name} must start the packaged binary"
         );
         // The unit names the installed binary; verify it against the one just built.
@@ -126,7 +134,9 @@ fn a_broken_unit_fails_verify() {
     for (name, body) in units() {
         let built = body.replace("/usr/bin/malbild", env!("CARGO_BIN_EXE_malbild"));
         let misspelt = built.replace("[Service]\n", "[Service]\nRestartSecs=1\n");
-        let missing = body.replace("/usr/bin/malbild", "/nonexistent/malbild");
+        let missing = body
+            .replace("/usr/bin/malbild", "/nonexistent/malbild")
+            .replace("=-/sbin/agetty", "=/nonexistent/agetty");
         for broken in [misspelt, missing] {
             let path = dir.join(&name);
             std::fs::write(&path, broken).unwrap();
