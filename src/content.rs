@@ -1580,7 +1580,15 @@ impl Spans {
 /// Checks what serde cannot: ids unique and well-formed, no empty titles or texts, at least
 /// one perspective. Finds every problem, not just the first.
 pub fn validate(document: &Document, source: &str) -> Vec<Problem> {
-    let spans = Spans::scan(source);
+    // Positions take a scan of the whole file, which a valid one never needs: look first, and
+    // scan only to say where the problems are.
+    if check(document, source, None).is_empty() {
+        return Vec::new();
+    }
+    check(document, source, Some(&Spans::scan(source)))
+}
+
+fn check(document: &Document, source: &str, spans: Option<&Spans>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let f = |name: &str| Seg::Field(name.to_string());
     // Where each line starts, so a position is found without reading the file up to it.
@@ -1588,7 +1596,7 @@ pub fn validate(document: &Document, source: &str) -> Vec<Problem> {
         .chain(source.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
     let at = |path: &[Seg], key: bool| {
-        spans.get(path).map(|e| {
+        spans?.get(path).map(|e| {
             let at = if key {
                 e.key.unwrap_or(e.start)
             } else {
