@@ -21,6 +21,7 @@ pub use platform::restore;
 /// Runs the interface until the user quits, a signal arrives or the terminal goes away.
 /// Returns the exit status.
 pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
+    platform::one_arena();
     let tty = platform::Tty::open()?;
     let (tx, rx) = mpsc::channel();
     platform::spawn_signals(tx.clone())?;
