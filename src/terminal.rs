@@ -38,10 +38,10 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     let mut out = platform::Output::stdout();
     // The first frame goes out before the reader thread starts, so nothing else runs while it
     // is drawn; keys typed meanwhile wait in the tty.
-    let result = out.write_all(&session.take_output()).and_then(|()| {
-        platform::spawn_input(&tty, tx);
-        event_loop(&mut session, &rx, &mut out)
-    });
+    let result = out
+        .write_all(&session.take_output())
+        .and_then(|()| platform::spawn_input(&tty, tx))
+        .and_then(|()| event_loop(&mut session, &rx, &mut out));
     platform::restore();
     result
 }
