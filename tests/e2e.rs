@@ -1133,14 +1133,57 @@ fn move_bytes(from: (u16, u16), to: (u16, u16)) -> usize {
     cup.min(vertical + horizontal)
 }
 
+/// How a cell is drawn: foreground, background, bold, italic, underline, inverse.
+type Look = (vt100::Color, vt100::Color, bool, bool, bool, bool);
+
+/// Digits of one SGR colour parameter: 39/49, 30–37, 90–97, 40–47, 100–107, 38;5;N, 38;2;R;G;B.
+fn colour_digits(colour: vt100::Color, background: bool) -> usize {
+    match colour {
+        vt100::Color::Default => 2,
+        vt100::Color::Idx(n) if n < 8 => 2,
+        vt100::Color::Idx(n) if n < 16 => 2 + usize::from(background),
+        vt100::Color::Idx(n) => 5 + digits(n.into()),
+        vt100::Color::Rgb(r, g, b) => 7 + digits(r.into()) + digits(g.into()) + digits(b.into()),
+    }
+}
+
+/// The shortest SGR sequence from `from` to `to`: the parameters that change, or a reset (an
+/// empty first parameter) and every attribute `to` has.
+fn sgr_bytes(from: Look, to: Look) -> usize {
+    let flags = |l: Look| [l.2, l.3, l.4, l.5];
+    let mut change = Vec::new();
+    if from.0 != to.0 {
+        change.push(colour_digits(to.0, false));
+    }
+    if from.1 != to.1 {
+        change.push(colour_digits(to.1, true));
+    }
+    for (was, is) in flags(from).into_iter().zip(flags(to)) {
+        if was != is {
+            // On: 1, 3, 4, 7; off: 22, 23, 24, 27.
+            change.push(if is { 1 } else { 2 });
+        }
+    }
+    let mut reset = vec![0];
+    if to.0 != vt100::Color::Default {
+        reset.push(colour_digits(to.0, false));
+    }
+    if to.1 != vt100::Color::Default {
+        reset.push(colour_digits(to.1, true));
+    }
+    reset.extend(flags(to).into_iter().filter(|&on| on).map(|_| 1));
+    let length = |params: &[usize]| 2 + params.iter().sum::<usize>() + params.len();
+    length(&change).min(length(&reset))
+}
+
 /// A lower bound for the bytes that turn screen `before` into `after`: the changed cells' own
-/// text (UTF-8), blanks at most 3 bytes a stretch (EL, ECH), the fewest cursor moves between runs
-/// (or rewriting the unchanged cells between, when that is shorter), and 3 bytes for each
-/// change of attributes along the way (the first one free); a blank whose only change is its
-/// foreground costs nothing. No scrolling. Returns the changed
-/// cells too, compared as `Pty::cells` compares them.
+/// text (UTF-8), blanks at most 3 bytes a stretch (EL, ECH), the fewest cursor moves between
+/// runs (or rewriting the unchanged cells between, when that is shorter), and the shortest SGR
+/// for each change of attributes along the way (the first one free, as the pen the frame
+/// starts with is not known); a blank whose only change is its foreground costs nothing. No
+/// scrolling. Returns the changed cells too, compared as `Pty::cells` compares them.
 fn frame_floor(before: &vt100::Screen, after: &vt100::Screen) -> (usize, usize) {
-    let look = |c: &vt100::Cell| {
+    let look = |c: &vt100::Cell| -> Look {
         (
             c.fgcolor(),
             c.bgcolor(),
@@ -1237,8 +1280,8 @@ fn frame_floor(before: &vt100::Screen, after: &vt100::Screen) -> (usize, usize) 
                     if cell.is_wide_continuation() {
                         continue;
                     }
-                    if pen.is_some_and(|p| p != look(cell)) {
-                        floor += 3;
+                    if let Some(p) = pen.filter(|&p| p != look(cell)) {
+                        floor += sgr_bytes(p, look(cell));
                     }
                     pen = Some(look(cell));
                     floor += text(cell).len();
@@ -1295,6 +1338,10 @@ fn versus_less() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
+    // A binary just built sits in dirty page-cache pages, which smaps counts as the process's
+    // private dirty memory until they are written back.
+    // SAFETY: sync only asks the kernel to write back.
+    unsafe { libc::sync() };
     let ours = |m: &str| start_once(m, &[]);
     let theirs = |l: &str| start_once(l, &[source]);
     for _ in 0..3 {
