@@ -2,8 +2,9 @@
 //!
 //! ratatui hands the backend only the cells that changed. This backend keeps a copy of what the
 //! terminal shows, so it can choose the cheapest way to get from one frame to the next: it
-//! writes a short stretch of unchanged cells rather than a cursor move around them, moves right
-//! with `CUF` rather than an absolute `CUP`, clears the rest of a row with one `EL` where the
+//! writes a short stretch of unchanged cells rather than a cursor move around them, moves along
+//! a row with `CUF`, `CUB`, `CR` or `CHA` and one row down with `LF` rather than an absolute
+//! `CUP` when that is shorter, clears the rest of a row with one `EL` where the
 //! row ends blank and a stretch of blanks with one `ECH`, and changes only the SGR attributes that differ. The cursor's visibility is
 //! written only when it changes, and nothing is written at the end of a frame.
 
@@ -26,6 +27,24 @@ pub enum SizeSource {
 
 /// From this many blank cells in a row, erasing them (`ECH`) is cheaper than writing spaces.
 const ECH_FROM: usize = 6;
+
+/// A way along one row of the screen.
+#[derive(Debug, Clone, Copy)]
+enum Along {
+    Stay,
+    /// Write the cells in between again (they are cheap in the current pen).
+    Rewrite,
+    /// `CUF`.
+    Forward,
+    /// `CUB`.
+    Back,
+    /// `CR`, to the first column.
+    Return,
+    /// `CR`, then the cells before the target again.
+    ReturnRewrite,
+    /// `CHA`, to an absolute column.
+    Column,
+}
 
 /// The attributes an SGR sequence sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,28 +144,24 @@ impl<W: Write> Lean<W> {
         plain(cell) && cell.symbol() == " " && Pen::of(cell) == Pen::DEFAULT
     }
 
-    /// Moves the cursor to (`x`, `y`) the cheapest way it knows.
+    /// Moves the cursor to (`x`, `y`) the cheapest way it knows: along the row (rewriting the
+    /// cells in between, `CUF`, `CUB`, `CR`, `CHA`), one row down with `LF` and then along it,
+    /// or `CUP`. The terminal is in raw mode, so `LF` only moves down; it never scrolls here, as
+    /// the row below exists.
     fn move_to(&mut self, x: u16, y: u16) {
+        let cup = match x {
+            0 => 3 + digits(y + 1),
+            _ => 4 + digits(y + 1) + digits(x + 1),
+        };
         match self.cursor {
-            Some((cx, cy)) if cy == y && cx == x => {}
-            Some((cx, cy)) if cy == y && cx < x => {
-                let gap = x - cx;
-                let cuf = if gap == 1 { 3 } else { 3 + digits(gap) };
-                let fill: Option<usize> = (cx..x).map(|gx| self.cheap(gx, y)).sum();
-                match fill {
-                    Some(bytes) if bytes <= cuf => {
-                        for gx in cx..x {
-                            if let Some(i) = self.index(gx, y) {
-                                self.frame
-                                    .extend_from_slice(self.shadow[i].symbol().as_bytes());
-                            }
-                        }
-                    }
-                    _ if gap == 1 => self.frame.extend_from_slice(b"\x1b[C"),
-                    _ => {
-                        let _ = write!(self.frame, "\x1b[{gap}C");
-                    }
-                }
+            Some((cx, cy)) if cy == y => {
+                let (_, way) = self.along(cx, x, y);
+                self.go_along(way, cx, x, y);
+            }
+            Some((cx, cy)) if cy + 1 == y && self.along(cx, x, y).0 < cup => {
+                let (_, way) = self.along(cx, x, y);
+                self.frame.push(b'\n');
+                self.go_along(way, cx, x, y);
             }
             _ if x == 0 => {
                 let _ = write!(self.frame, "\x1b[{}H", y + 1);
@@ -156,6 +171,66 @@ impl<W: Write> Lean<W> {
             }
         }
         self.cursor = Some((x, y));
+    }
+
+    /// The cheapest way along row `y` from column `from` to `x`, and its bytes.
+    fn along(&self, from: u16, x: u16, y: u16) -> (usize, Along) {
+        let csi = |n: u16| if n == 1 { 3 } else { 3 + digits(n) };
+        let fill = |start: u16| -> Option<usize> { (start..x).map(|gx| self.cheap(gx, y)).sum() };
+        let mut best = (3 + digits(x + 1), Along::Column);
+        let mut consider = |bytes: usize, way: Along| {
+            if bytes < best.0 {
+                best = (bytes, way);
+            }
+        };
+        match from.cmp(&x) {
+            std::cmp::Ordering::Equal => consider(0, Along::Stay),
+            std::cmp::Ordering::Less => {
+                consider(csi(x - from), Along::Forward);
+                if let Some(bytes) = fill(from) {
+                    consider(bytes, Along::Rewrite);
+                }
+            }
+            std::cmp::Ordering::Greater => consider(csi(from - x), Along::Back),
+        }
+        if x == 0 {
+            consider(1, Along::Return);
+        } else if let Some(bytes) = fill(0) {
+            consider(1 + bytes, Along::ReturnRewrite);
+        }
+        best
+    }
+
+    fn go_along(&mut self, way: Along, from: u16, x: u16, y: u16) {
+        let rewrite = |lean: &mut Lean<W>, start: u16| {
+            for gx in start..x {
+                if let Some(i) = lean.index(gx, y) {
+                    lean.frame
+                        .extend_from_slice(lean.shadow[i].symbol().as_bytes());
+                }
+            }
+        };
+        match way {
+            Along::Stay => {}
+            Along::Rewrite => rewrite(self, from),
+            Along::Forward if x - from == 1 => self.frame.extend_from_slice(b"\x1b[C"),
+            Along::Forward => {
+                let _ = write!(self.frame, "\x1b[{}C", x - from);
+            }
+            Along::Back if from - x == 1 => self.frame.extend_from_slice(b"\x1b[D"),
+            Along::Back => {
+                let _ = write!(self.frame, "\x1b[{}D", from - x);
+            }
+            Along::Return => self.frame.push(b'\r'),
+            Along::ReturnRewrite => {
+                self.frame.push(b'\r');
+                rewrite(self, 0);
+            }
+            Along::Column if x == 0 => self.frame.extend_from_slice(b"\x1b[G"),
+            Along::Column => {
+                let _ = write!(self.frame, "\x1b[{}G", x + 1);
+            }
+        }
     }
 
     /// Sets the SGR attributes to `to`, writing only what differs.
