@@ -153,13 +153,13 @@ impl<W: Write> Lean<W> {
             0 => 3 + digits(y + 1),
             _ => 4 + digits(y + 1) + digits(x + 1),
         };
-        match self.cursor {
-            Some((cx, cy)) if cy == y => {
-                let (_, way) = self.along(cx, x, y);
-                self.go_along(way, cx, x, y);
-            }
-            Some((cx, cy)) if cy + 1 == y && self.along(cx, x, y).0 < cup => {
-                let (_, way) = self.along(cx, x, y);
+        let along = match self.cursor {
+            Some((cx, cy)) if cy == y || cy + 1 == y => Some((cx, cy, self.along(cx, x, y))),
+            _ => None,
+        };
+        match along {
+            Some((cx, cy, (_, way))) if cy == y => self.go_along(way, cx, x, y),
+            Some((cx, _, (bytes, way))) if bytes < cup => {
                 self.frame.push(b'\n');
                 self.go_along(way, cx, x, y);
             }
@@ -176,27 +176,33 @@ impl<W: Write> Lean<W> {
     /// The cheapest way along row `y` from column `from` to `x`, and its bytes.
     fn along(&self, from: u16, x: u16, y: u16) -> (usize, Along) {
         let csi = |n: u16| if n == 1 { 3 } else { 3 + digits(n) };
-        let fill = |start: u16| -> Option<usize> { (start..x).map(|gx| self.cheap(gx, y)).sum() };
-        let mut best = (3 + digits(x + 1), Along::Column);
-        let mut consider = |bytes: usize, way: Along| {
-            if bytes < best.0 {
-                best = (bytes, way);
+        // Each cell rewritten is a byte at least: only a few are ever worth looking at.
+        let fill = |start: u16, best: usize| -> Option<usize> {
+            if usize::from(x - start) >= best {
+                return None;
             }
+            (start..x).map(|gx| self.cheap(gx, y)).sum()
         };
+        fn consider(best: &mut (usize, Along), bytes: usize, way: Along) {
+            if bytes < best.0 {
+                *best = (bytes, way);
+            }
+        }
+        let mut best = (3 + digits(x + 1), Along::Column);
         match from.cmp(&x) {
-            std::cmp::Ordering::Equal => consider(0, Along::Stay),
+            std::cmp::Ordering::Equal => consider(&mut best, 0, Along::Stay),
             std::cmp::Ordering::Less => {
-                consider(csi(x - from), Along::Forward);
-                if let Some(bytes) = fill(from) {
-                    consider(bytes, Along::Rewrite);
+                consider(&mut best, csi(x - from), Along::Forward);
+                if let Some(bytes) = fill(from, best.0) {
+                    consider(&mut best, bytes, Along::Rewrite);
                 }
             }
-            std::cmp::Ordering::Greater => consider(csi(from - x), Along::Back),
+            std::cmp::Ordering::Greater => consider(&mut best, csi(from - x), Along::Back),
         }
         if x == 0 {
-            consider(1, Along::Return);
-        } else if let Some(bytes) = fill(0) {
-            consider(1 + bytes, Along::ReturnRewrite);
+            consider(&mut best, 1, Along::Return);
+        } else if let Some(bytes) = fill(0, best.0.saturating_sub(1)) {
+            consider(&mut best, 1 + bytes, Along::ReturnRewrite);
         }
         best
     }
@@ -406,7 +412,13 @@ fn columns(symbol: &str) -> usize {
 }
 
 fn digits(n: u16) -> usize {
-    n.to_string().len()
+    match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
+    }
 }
 
 impl<W: Write> Backend for Lean<W> {
