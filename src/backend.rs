@@ -244,44 +244,47 @@ impl<W: Write> Lean<W> {
         if self.pen == Some(to) {
             return;
         }
-        let mut params: Vec<u8> = Vec::with_capacity(16);
+        let out = &mut self.frame;
+        out.extend_from_slice(b"\x1b[");
+        let start = out.len();
         let from = match self.pen {
             Some(from) if (from.modifier - to.modifier).is_empty() => from,
             _ => {
-                params.push(b'0');
+                out.push(b'0');
                 Pen::DEFAULT
             }
         };
-        let mut push = |code: &str| {
-            if !params.is_empty() {
-                params.push(b';');
+        // Written straight into the frame: a pen changes many times a frame.
+        let separate = |out: &mut Vec<u8>| {
+            if out.len() > start {
+                out.push(b';');
             }
-            params.extend_from_slice(code.as_bytes());
         };
         for (flag, code) in [
-            (Modifier::BOLD, "1"),
-            (Modifier::DIM, "2"),
-            (Modifier::ITALIC, "3"),
-            (Modifier::UNDERLINED, "4"),
-            (Modifier::SLOW_BLINK, "5"),
-            (Modifier::RAPID_BLINK, "6"),
-            (Modifier::REVERSED, "7"),
-            (Modifier::HIDDEN, "8"),
-            (Modifier::CROSSED_OUT, "9"),
+            (Modifier::BOLD, b'1'),
+            (Modifier::DIM, b'2'),
+            (Modifier::ITALIC, b'3'),
+            (Modifier::UNDERLINED, b'4'),
+            (Modifier::SLOW_BLINK, b'5'),
+            (Modifier::RAPID_BLINK, b'6'),
+            (Modifier::REVERSED, b'7'),
+            (Modifier::HIDDEN, b'8'),
+            (Modifier::CROSSED_OUT, b'9'),
         ] {
             if to.modifier.contains(flag) && !from.modifier.contains(flag) {
-                push(code);
+                separate(out);
+                out.push(code);
             }
         }
         if to.fg != from.fg {
-            push(&colour(to.fg, false));
+            separate(out);
+            colour(out, to.fg, false);
         }
         if to.bg != from.bg {
-            push(&colour(to.bg, true));
+            separate(out);
+            colour(out, to.bg, true);
         }
-        self.frame.extend_from_slice(b"\x1b[");
-        self.frame.extend_from_slice(&params);
-        self.frame.push(b'm');
+        out.push(b'm');
         self.pen = Some(to);
     }
 
@@ -367,33 +370,37 @@ impl<W: Write> Lean<W> {
 }
 
 /// The SGR parameters for a colour: the 16 base colours as 30–37/90–97 (40–47/100–107).
-fn colour(c: Color, background: bool) -> String {
-    let base = |n: u8| {
+fn colour(out: &mut Vec<u8>, c: Color, background: bool) {
+    let base = |out: &mut Vec<u8>, n: u8| {
         let n = if n < 8 { 30 + n } else { 90 + n - 8 };
-        (if background { n + 10 } else { n }).to_string()
+        let _ = write!(out, "{}", if background { n + 10 } else { n });
     };
     let layer = if background { 48 } else { 38 };
     match c {
-        Color::Reset => (if background { "49" } else { "39" }).to_string(),
-        Color::Black => base(0),
-        Color::Red => base(1),
-        Color::Green => base(2),
-        Color::Yellow => base(3),
-        Color::Blue => base(4),
-        Color::Magenta => base(5),
-        Color::Cyan => base(6),
-        Color::Gray => base(7),
-        Color::DarkGray => base(8),
-        Color::LightRed => base(9),
-        Color::LightGreen => base(10),
-        Color::LightYellow => base(11),
-        Color::LightBlue => base(12),
-        Color::LightMagenta => base(13),
-        Color::LightCyan => base(14),
-        Color::White => base(15),
-        Color::Indexed(n) if n < 16 => base(n),
-        Color::Indexed(n) => format!("{layer};5;{n}"),
-        Color::Rgb(r, g, b) => format!("{layer};2;{r};{g};{b}"),
+        Color::Reset => out.extend_from_slice(if background { b"49" } else { b"39" }),
+        Color::Black => base(out, 0),
+        Color::Red => base(out, 1),
+        Color::Green => base(out, 2),
+        Color::Yellow => base(out, 3),
+        Color::Blue => base(out, 4),
+        Color::Magenta => base(out, 5),
+        Color::Cyan => base(out, 6),
+        Color::Gray => base(out, 7),
+        Color::DarkGray => base(out, 8),
+        Color::LightRed => base(out, 9),
+        Color::LightGreen => base(out, 10),
+        Color::LightYellow => base(out, 11),
+        Color::LightBlue => base(out, 12),
+        Color::LightMagenta => base(out, 13),
+        Color::LightCyan => base(out, 14),
+        Color::White => base(out, 15),
+        Color::Indexed(n) if n < 16 => base(out, n),
+        Color::Indexed(n) => {
+            let _ = write!(out, "{layer};5;{n}");
+        }
+        Color::Rgb(r, g, b) => {
+            let _ = write!(out, "{layer};2;{r};{g};{b}");
+        }
     }
 }
 
@@ -706,6 +713,11 @@ mod tests {
 
     #[test]
     fn colours_are_the_sixteen_base_codes() {
+        let colour = |c, background| {
+            let mut out = Vec::new();
+            super::colour(&mut out, c, background);
+            String::from_utf8(out).unwrap()
+        };
         assert_eq!(colour(Color::Blue, false), "34");
         assert_eq!(colour(Color::LightCyan, false), "96");
         assert_eq!(colour(Color::Yellow, true), "43");
