@@ -146,8 +146,8 @@ impl<W: Write> Lean<W> {
 
     /// Moves the cursor to (`x`, `y`) the cheapest way it knows: along the row (rewriting the
     /// cells in between, `CUF`, `CUB`, `CR`, `CHA`), one row down with `LF` and then along it,
-    /// or `CUP`. The terminal is in raw mode, so `LF` only moves down; it never scrolls here, as
-    /// the row below exists.
+    /// or `CUP`. The terminal is in raw mode, so `LF` only moves down (as curses' `cud1` does);
+    /// it never scrolls here, as the row below exists.
     fn move_to(&mut self, x: u16, y: u16) {
         let cup = match x {
             0 => 3 + digits(y + 1),
@@ -159,7 +159,7 @@ impl<W: Write> Lean<W> {
         };
         match along {
             Some((cx, cy, (_, way))) if cy == y => self.go_along(way, cx, x, y),
-            Some((cx, _, (bytes, way))) if bytes < cup => {
+            Some((cx, _, (bytes, way))) if 1 + bytes < cup => {
                 self.frame.push(b'\n');
                 self.go_along(way, cx, x, y);
             }
