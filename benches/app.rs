@@ -7,6 +7,7 @@ use divan::{Bencher, black_box};
 use malbild::app::{Action, App, Config};
 use malbild::backend::{Lean, SizeSource};
 use malbild::content::{self, Outline};
+use malbild::i18n::Lang;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Rect, Size};
@@ -32,6 +33,20 @@ fn terminal(width: u16, height: u16) -> Terminal<TestBackend> {
 #[divan::bench]
 fn parse_and_validate() -> Outline {
     content::load(content::BUNDLED_NAME, black_box(content::BUNDLED)).expect("valid")
+}
+
+/// Load a broken data file and word its report: what `--check` costs on a mistake.
+#[divan::bench(args = ["several-problems", "missing-comma", "unknown-field"])]
+fn load_broken_and_report(bencher: Bencher, name: &str) {
+    let path = format!(
+        "{}/tests/data/broken/{name}.ron",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let source = std::fs::read_to_string(path).expect("a broken data file");
+    bencher.bench_local(|| {
+        let error = content::load("x.ron", black_box(&source)).expect_err("broken");
+        error.render(Lang::Sv)
+    });
 }
 
 /// Render one whole frame of the app into a cleared buffer: the view's own cost.

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use crate::content::{Block, Kind, Outline};
 use crate::help::{self, HelpLine};
 use crate::i18n::{Lang, Strings};
-use crate::layout::{Areas, Panes};
+use crate::layout::{self, Areas, Panes};
 use crate::search::Index;
 use crate::text;
 use crate::theme::{Glyphs, Symbols, Theme};
@@ -437,8 +437,13 @@ impl App {
                 }
                 Action::Up | Action::WheelUp { .. } => self.scroll_help(-1),
                 Action::Down | Action::WheelDown { .. } => self.scroll_help(1),
-                Action::PageUp => self.scroll_help(-(help::visible(self.screen()) as isize)),
-                Action::PageDown => self.scroll_help(help::visible(self.screen()) as isize),
+                Action::PageUp => self.scroll_help(
+                    -(layout::help_visible(self.screen(), self.config.screen_reader) as isize),
+                ),
+                Action::PageDown => self
+                    .scroll_help(
+                        layout::help_visible(self.screen(), self.config.screen_reader) as isize,
+                    ),
                 Action::First => self.scroll_help(isize::MIN),
                 Action::Last => self.scroll_help(isize::MAX),
                 Action::Quit => self.set_quit(),
@@ -497,15 +502,22 @@ impl App {
 
     /// The help's lines at the current size.
     pub fn help_lines(&self) -> Vec<HelpLine> {
-        let width = help::text_width(self.screen());
-        help::lines(self.strings(), self.symbols(), self.config.kiosk, width)
+        let width = layout::help_text_width(self.screen(), self.config.screen_reader);
+        help::lines(
+            self.strings(),
+            self.symbols(),
+            self.config.kiosk,
+            width,
+            self.config.screen_reader,
+        )
     }
 
     /// The furthest the help can scroll.
     pub fn max_help_scroll(&self) -> usize {
-        self.help_lines()
-            .len()
-            .saturating_sub(help::visible(self.screen()))
+        self.help_lines().len().saturating_sub(layout::help_visible(
+            self.screen(),
+            self.config.screen_reader,
+        ))
     }
 
     fn scroll_help(&mut self, delta: isize) -> bool {

@@ -4,9 +4,11 @@
 //! terminal shows, so it can choose the cheapest way to get from one frame to the next: it
 //! writes a short stretch of unchanged cells rather than a cursor move around them, moves along
 //! a row with `CUF`, `CUB`, `CR` or `CHA` and one row down with `LF` rather than an absolute
-//! `CUP` when that is shorter, clears the rest of a row with one `EL` where the
-//! row ends blank and a stretch of blanks with one `ECH`, and changes only the SGR attributes that differ. The cursor's visibility is
-//! written only when it changes, and nothing is written at the end of a frame.
+//! `CUP` when that is shorter, clears the rest of a row with one `EL` where the row ends blank
+//! and a stretch of blanks with one `ECH`, and changes only the SGR attributes that differ. The
+//! cursor goes last: each frame ends by moving it to where its owner parked it (the focused
+//! item, which braille displays and screen readers follow whether it is shown or not) and
+//! showing it if it is to be seen; a shown cursor is hidden while the cells are written.
 
 use std::io::{self, Write};
 
@@ -23,6 +25,14 @@ pub enum SizeSource {
     Terminal,
     /// A size set by the owner (an SSH session, a test).
     Fixed(Size),
+}
+
+/// Where a frame leaves the terminal cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub position: Position,
+    /// Shown, or only parked there (hidden) for whoever tracks the cursor.
+    pub visible: bool,
 }
 
 /// From this many blank cells in a row, erasing them (`ECH`) is cheaper than writing spaces.
@@ -83,6 +93,10 @@ pub struct Lean<W: Write> {
     /// The SGR state of the terminal, when known.
     pen: Option<Pen>,
     cursor_visible: Option<bool>,
+    /// What ratatui asked for in this frame: a position, and whether the cursor shows.
+    asked: (Option<Position>, bool),
+    /// Where the owner parked the cursor for the next frame; overrides `asked`.
+    park: Option<Cursor>,
     /// Bytes of the frame being written.
     frame: Vec<u8>,
 }
@@ -100,6 +114,8 @@ impl<W: Write> Lean<W> {
             cursor: None,
             pen: None,
             cursor_visible: None,
+            asked: (None, false),
+            park: None,
             frame: Vec::with_capacity(8 * 1024),
         };
         let size = lean.size().unwrap_or_default();
@@ -110,6 +126,12 @@ impl<W: Write> Lean<W> {
     /// Sets the size of a `Fixed` backend.
     pub fn set_size(&mut self, size: Size) {
         self.source = SizeSource::Fixed(size);
+    }
+
+    /// Where the next frame leaves the cursor, shown or hidden. Takes the place of ratatui's
+    /// own cursor handling, which can only hide the cursor, not park it anywhere.
+    pub fn park(&mut self, cursor: Option<Cursor>) {
+        self.park = cursor;
     }
 
     /// The writer, for output that is not a frame (the clipboard).
@@ -369,6 +391,26 @@ impl<W: Write> Lean<W> {
     }
 }
 
+impl<W: Write> Lean<W> {
+    /// Ends the frame with the cursor: moved where it was parked (or asked for), then shown or
+    /// hidden. Last, so that the cursor never rests anywhere in between for a reader to see.
+    fn finish_cursor(&mut self) {
+        let (at, visible) = match self.park.take() {
+            Some(c) => (Some(c.position), c.visible),
+            None => (self.asked.0, self.asked.1),
+        };
+        self.asked.0 = None;
+        if let Some(p) = at.filter(|p| p.x < self.width && p.y < self.height) {
+            self.move_to(p.x, p.y);
+        }
+        if self.cursor_visible != Some(visible) {
+            self.frame
+                .extend_from_slice(if visible { b"\x1b[?25h" } else { b"\x1b[?25l" });
+            self.cursor_visible = Some(visible);
+        }
+    }
+}
+
 /// The SGR parameters for a colour: the 16 base colours as 30–37/90–97 (40–47/100–107).
 fn colour(out: &mut Vec<u8>, c: Color, background: bool) {
     let base = |out: &mut Vec<u8>, n: u8| {
@@ -435,6 +477,13 @@ impl<W: Write> Backend for Lean<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        let mut content = content.peekable();
+        if content.peek().is_some() && self.cursor_visible == Some(true) {
+            // A shown cursor would be seen running over the cells as they are written: hidden
+            // until the frame is done, then shown where it is parked.
+            self.frame.extend_from_slice(b"\x1b[?25l");
+            self.cursor_visible = Some(false);
+        }
         // Take the whole frame into the shadow first, so each row can be written knowing how
         // it ends.
         let mut rows: Vec<(u16, Vec<u16>)> = Vec::new();
@@ -462,18 +511,12 @@ impl<W: Write> Backend for Lean<W> {
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
-        if self.cursor_visible != Some(false) {
-            self.frame.extend_from_slice(b"\x1b[?25l");
-            self.cursor_visible = Some(false);
-        }
+        self.asked.1 = false;
         Ok(())
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
-        if self.cursor_visible != Some(true) {
-            self.frame.extend_from_slice(b"\x1b[?25h");
-            self.cursor_visible = Some(true);
-        }
+        self.asked.1 = true;
         Ok(())
     }
 
@@ -484,12 +527,7 @@ impl<W: Write> Backend for Lean<W> {
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        let p = position.into();
-        if self.cursor != Some((p.x, p.y)) {
-            // An absolute move: the cursor is for the reader here, not a place to write from.
-            let _ = write!(self.frame, "\x1b[{};{}H", p.y + 1, p.x + 1);
-            self.cursor = Some((p.x, p.y));
-        }
+        self.asked.0 = Some(position.into());
         Ok(())
     }
 
@@ -543,6 +581,7 @@ impl<W: Write> Backend for Lean<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        self.finish_cursor();
         if !self.frame.is_empty() {
             self.out.write_all(&self.frame)?;
             self.frame.clear();
@@ -581,17 +620,16 @@ mod tests {
         let mut costs = Vec::new();
         for action in std::iter::once(Action::Touch).chain(actions.iter().cloned()) {
             app.update(action, now);
-            let draw = |f: &mut ratatui::Frame| {
-                f.render_widget(&app, f.area());
-                if let Some(p) = ui::cursor(&app) {
-                    f.set_cursor_position(p);
-                }
-            };
-            lean.draw(draw).unwrap();
-            test.draw(draw).unwrap();
+            ui::draw(&mut lean, &app).unwrap();
+            test.draw(|f| f.render_widget(&app, f.area())).unwrap();
             let bytes = std::mem::take(lean.backend_mut().writer_mut());
             costs.push(bytes.len());
             vt.process(&bytes);
+            if let Some(c) = ui::cursor(&app) {
+                let (row, column) = vt.screen().cursor_position();
+                assert_eq!((column, row), (c.position.x, c.position.y), "cursor");
+                assert_eq!(vt.screen().hide_cursor(), !c.visible, "cursor shown");
+            }
             let expected = test.backend().buffer();
             for y in 0..height {
                 for x in 0..width {
@@ -685,6 +723,45 @@ mod tests {
         // The first frame, then each arrow.
         assert!(costs[0] < 4000, "{costs:?}");
         assert!(costs[1..].iter().all(|&c| c < 700), "{costs:?}");
+    }
+
+    #[test]
+    fn the_cursor_goes_last_and_hides_while_cells_are_written() {
+        let area = ratatui::layout::Rect::new(0, 0, 10, 3);
+        let backend = Lean::new(Vec::new(), SizeSource::Fixed(area.as_size()));
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(area),
+        };
+        let mut term = Terminal::with_options(backend, options).unwrap();
+        let mut frame = |text: &str, cursor: Option<Cursor>| {
+            term.backend_mut().park(cursor);
+            term.draw(|f| {
+                f.buffer_mut()
+                    .set_string(0, 0, text, ratatui::style::Style::new());
+            })
+            .unwrap();
+            String::from_utf8(std::mem::take(term.backend_mut().writer_mut())).unwrap()
+        };
+        let at = |x, y, visible| {
+            Some(Cursor {
+                position: Position::new(x, y),
+                visible,
+            })
+        };
+        assert_eq!(
+            frame("abc", at(2, 1, true)),
+            "\x1b[1H\x1b[0mabc\n\x1b[D\x1b[?25h"
+        );
+        // Shown: hidden before the cells, shown again once it is back in place.
+        assert_eq!(
+            frame("abd", at(2, 1, true)),
+            "\x1b[?25l\x1b[1;3Hd\n\x1b[D\x1b[?25h"
+        );
+        // Nothing changed: nothing written.
+        assert_eq!(frame("abd", at(2, 1, true)), "");
+        // Parked, hidden: moved there all the same.
+        assert_eq!(frame("abd", at(0, 2, false)), "\n\r\x1b[?25l");
+        assert_eq!(frame("xbd", at(0, 2, false)), "\x1b[1Hx\x1b[3H");
     }
 
     #[test]

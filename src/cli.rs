@@ -1,10 +1,11 @@
-//! The command line: options parsed by hand, so messages follow the interface language and
-//! every mistake is exit status 2 before the terminal is touched.
+//! The command line: options read with [`crate::args`] and checked here, so messages follow the
+//! interface language and every mistake is exit status 2 before the terminal is touched.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::args::Args;
 use crate::export::Format;
 use crate::i18n::Lang;
 use crate::keymap::KeySpec;
@@ -53,63 +54,31 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageError(pub String);
 
-/// The language asked for, looked up before anything else so errors can use it.
-fn language(args: &[String]) -> Lang {
-    let mut lang = Lang::Sv;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let value = if a == "--lang" {
-            it.next().map(String::as_str)
-        } else {
-            a.strip_prefix("--lang=")
-        };
-        if let Some(l) = value.and_then(Lang::parse) {
-            lang = l;
-        }
-    }
-    lang
-}
-
 /// Parses the arguments after the program name.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, (UsageError, Lang)> {
-    let args: Vec<String> = args
-        .into_iter()
-        .map(|a| {
-            a.into_string()
-                .unwrap_or_else(|a| a.to_string_lossy().into_owned())
-        })
-        .collect();
-    let lang = language(&args);
-    parse_strings(&args, lang).map_err(|e| (e, lang))
+    let mut args = Args::new(args);
+    let lang = args.lang();
+    parse_args(&mut args, lang).map_err(|e| (e, lang))
 }
 
-fn parse_strings(args: &[String], lang: Lang) -> Result<Options, UsageError> {
-    let sv = lang == Lang::Sv;
-    let err = |sv_text: String, en_text: String| UsageError(if sv { sv_text } else { en_text });
+fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
+    let err = |sv: String, en: String| UsageError(lang.pick(sv, en));
     let mut o = Options {
         mouse: true,
         lang,
         ..Options::default()
     };
     let mut idle_reset_set = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
+    while let Some(name) = args.next_arg() {
         let mut value = |what: &str| -> Result<String, UsageError> {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| {
-                    err(
-                        format!("{name} behöver ett värde ({what})"),
-                        format!("{name} needs a value ({what})"),
-                    )
-                })
+            args.value().ok_or_else(|| {
+                err(
+                    format!("{name} behöver ett värde ({what})"),
+                    format!("{name} needs a value ({what})"),
+                )
+            })
         };
-        match name {
+        match name.as_str() {
             "-h" | "--help" => o.mode = Mode::Help,
             "-V" | "--version" => o.mode = Mode::Version,
             "--print" | "-p" => o.mode = Mode::Print,
@@ -209,10 +178,7 @@ fn parse_strings(args: &[String], lang: Lang) -> Result<Options, UsageError> {
 
 /// The `--help` text.
 pub fn help(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Sv => HELP_SV,
-        Lang::En => HELP_EN,
-    }
+    lang.pick(HELP_SV, HELP_EN)
 }
 
 const HELP_SV: &str = "\
@@ -220,6 +186,8 @@ malbild – Smedjebackens kommuns vision och mål i terminalen
 
 Användning: malbild [ALTERNATIV]
            malbild serve [ALTERNATIV]   (SSH-server; se malbild serve --help)
+
+Med skärmläsare eller punktskriftsdisplay: malbild --screen-reader
 
   --goal ID            börja på ett mål, ett perspektiv eller visionen
   --print, -p          skriv hela dokumentet till stdout och avsluta
@@ -234,7 +202,7 @@ Användning: malbild [ALTERNATIV]
   --no-mouse           ingen mus
   --color VAL          auto (standard, följer NO_COLOR), always eller never
   --ascii              bara ASCII-tecken i gränssnittet
-  --screen-reader      en ruta i taget, markören följer valet
+  --screen-reader      en ruta i taget utan ramar, markören syns där valet är
   --lang SPRÅK         sv (standard) eller en
   -h, --help           visa den här hjälpen
   -V, --version        visa versionen
@@ -247,6 +215,8 @@ malbild – Smedjebacken municipality's vision and goals in the terminal
 
 Usage: malbild [OPTIONS]
        malbild serve [OPTIONS]   (SSH server; see malbild serve --help)
+
+With a screen reader or a braille display: malbild --screen-reader
 
   --goal ID            start on a goal, a perspective or the vision
   --print, -p          write the whole document to stdout and exit
@@ -261,7 +231,7 @@ Usage: malbild [OPTIONS]
   --no-mouse           no mouse
   --color WHEN         auto (default, follows NO_COLOR), always or never
   --ascii              ASCII characters only in the interface
-  --screen-reader      one pane at a time, the cursor follows the selection
+  --screen-reader      one pane at a time, no borders, the cursor shown on the selection
   --lang LANG          sv (default) or en
   -h, --help           show this help
   -V, --version        show the version
@@ -318,6 +288,23 @@ mod tests {
         assert!(parse_args(&["--color", "pink"]).is_err());
         assert!(parse_args(&["--carousel", "5"]).is_err());
         assert!(parse_args(&["--format", "pdf"]).is_err());
+    }
+
+    #[test]
+    fn values_are_taken_as_written() {
+        let o = parse_args(&["--goal", "--print", "--data=a=b.ron"]).unwrap();
+        assert_eq!(o.goal.as_deref(), Some("--print"));
+        assert_eq!(o.mode, Mode::Interface);
+        assert_eq!(o.data, Some(PathBuf::from("a=b.ron")));
+        assert_eq!(parse_args(&["--print=yes"]).unwrap().mode, Mode::Print);
+        for word in ["-pV", "--", "-", "print", "-p=1"] {
+            let e = parse_args(&["--lang=en", word]).unwrap_err();
+            assert_eq!(e.0, format!("unknown argument \"{word}\""));
+        }
+        let e = parse_args(&["--lang", "en", "--idle-reset"]).unwrap_err();
+        assert_eq!(e.0, "--idle-reset needs a value (SECONDS)");
+        let e = parse_args(&["--carousel=0", "--kiosk"]).unwrap_err();
+        assert_eq!(e.0, "--carousel vill ha sekunder, 1 till 86400, inte \"0\"");
     }
 
     #[test]

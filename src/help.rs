@@ -1,6 +1,5 @@
-//! The help overlay's content and box, shared by `update` (to scroll it) and the view.
-
-use ratatui::layout::Rect;
+//! The help's content: its lines at a width, keys beside or above what they do. Where the help
+//! goes on the screen is `layout`'s.
 
 use crate::i18n::Strings;
 use crate::text::{self, width};
@@ -15,36 +14,15 @@ pub struct HelpLine {
     pub footer: bool,
 }
 
-/// Where the help box goes on a `screen`, for a help of `lines` lines: centred, as tall as it
-/// needs up to the screen less its top and bottom rows.
-pub fn area(screen: Rect, lines: usize) -> Rect {
-    let box_width = screen.width.saturating_sub(4).min(72);
-    let wanted = u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2);
-    let height = wanted.min(screen.height.saturating_sub(2));
-    Rect::new(
-        screen.x + (screen.width.saturating_sub(box_width)) / 2,
-        screen.y + (screen.height.saturating_sub(height)) / 2,
-        box_width,
-        height,
-    )
-}
-
-/// The width of text inside the help box.
-pub fn text_width(screen: Rect) -> usize {
-    usize::from(screen.width.saturating_sub(4).min(72).saturating_sub(4))
-}
-
-/// How many lines of the help fit in the box.
-pub fn visible(screen: Rect) -> usize {
-    usize::from(screen.height.saturating_sub(4))
-}
-
-/// The help's lines at `width` columns, descriptions wrapped under their key.
+/// The help's lines at `width` columns, descriptions wrapped under their key. `unaligned`
+/// (screen-reader mode): each description right after its key, not in a column, so that a
+/// braille line does not start with a run of blank cells.
 pub fn lines(
     strings: &Strings,
     symbols: &Symbols,
     kiosk: bool,
     width_cols: usize,
+    unaligned: bool,
 ) -> Vec<HelpLine> {
     let keys = if kiosk {
         strings.kiosk_help_keys
@@ -72,7 +50,17 @@ pub fn lines(
     let beside = width_cols >= key_width + 20;
     for (name, (_, what)) in names.into_iter().zip(keys) {
         let what = symbols.keys(what, strings.arrows_ascii);
-        if beside {
+        if unaligned {
+            let key = format!("{name}  ");
+            let room = width_cols.saturating_sub(width(&key)).max(1);
+            for (i, range) in text::wrap(&what, room).into_iter().enumerate() {
+                out.push(HelpLine {
+                    key: if i == 0 { key.clone() } else { String::new() },
+                    text: what[range].to_string(),
+                    footer: false,
+                });
+            }
+        } else if beside {
             let room = width_cols - key_width;
             for (i, range) in text::wrap(&what, room).into_iter().enumerate() {
                 let key = if i == 0 { name.clone() } else { String::new() };

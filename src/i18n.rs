@@ -1,6 +1,6 @@
 //! Every string of the interface, in Swedish and English. Content stays as the data file has it.
 //!
-//! A third language is one more `Strings` value and one more arm in [`Lang::strings`].
+//! Every choice between the two goes through [`Lang::pick`].
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -20,12 +20,18 @@ impl Lang {
         }
     }
 
+    /// Of a Swedish and an English version, the one in this language: the one way the app
+    /// chooses between them, for a word, a message or a whole table.
+    pub fn pick<T>(self, sv: T, en: T) -> T {
+        match self {
+            Lang::Sv => sv,
+            Lang::En => en,
+        }
+    }
+
     /// The strings of this language.
     pub fn strings(self) -> &'static Strings {
-        match self {
-            Lang::Sv => &SV,
-            Lang::En => &EN,
-        }
+        self.pick(&SV, &EN)
     }
 }
 
@@ -39,6 +45,8 @@ pub struct Strings {
     pub too_small: &'static str,
     pub too_small_kiosk: &'static str,
     pub search_prompt: &'static str,
+    /// At the right of the title line, for whoever needs the mode and cannot see the screen.
+    pub screen_reader_hint: &'static str,
     pub match_one: &'static str,
     pub match_many: &'static str,
     pub no_matches: &'static str,
@@ -101,6 +109,7 @@ pub static SV: Strings = Strings {
     too_small: "Fönstret är för litet. Gör det större, eller tryck q för att avsluta.",
     too_small_kiosk: "Fönstret är för litet.",
     search_prompt: "Sök: ",
+    screen_reader_hint: "Skärmläsare: --screen-reader",
     match_one: "1 träff",
     match_many: "{n} träffar",
     no_matches: "Inga träffar",
@@ -168,6 +177,7 @@ pub static EN: Strings = Strings {
     too_small: "The window is too small. Make it larger, or press q to quit.",
     too_small_kiosk: "The window is too small.",
     search_prompt: "Search: ",
+    screen_reader_hint: "Screen reader: --screen-reader",
     match_one: "1 match",
     match_many: "{n} matches",
     no_matches: "No matches",

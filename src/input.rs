@@ -269,14 +269,9 @@ fn parse_escape(buffer: &[u8]) -> Parsed {
     match second {
         b'O' => match buffer.get(2) {
             None => Parsed::Incomplete,
-            Some(&b) => match b {
-                b'A' => key(KeyCode::Up, KeyModifiers::NONE),
-                b'B' => key(KeyCode::Down, KeyModifiers::NONE),
-                b'C' => key(KeyCode::Right, KeyModifiers::NONE),
-                b'D' => key(KeyCode::Left, KeyModifiers::NONE),
-                b'H' => key(KeyCode::Home, KeyModifiers::NONE),
-                b'F' => key(KeyCode::End, KeyModifiers::NONE),
-                b'P'..=b'S' => key(KeyCode::F(1 + b - b'P'), KeyModifiers::NONE),
+            Some(&b) => match (cursor_key(b), b) {
+                (Some(code), _) => key(code, KeyModifiers::NONE),
+                (None, b'P'..=b'S') => key(KeyCode::F(1 + b - b'P'), KeyModifiers::NONE),
                 _ => Parsed::Ignored,
             },
         },
@@ -294,11 +289,27 @@ fn parse_escape(buffer: &[u8]) -> Parsed {
     }
 }
 
+/// The cursor key a final byte stands for after `ESC [` or `ESC O`.
+fn cursor_key(byte: u8) -> Option<KeyCode> {
+    Some(match byte {
+        b'A' => KeyCode::Up,
+        b'B' => KeyCode::Down,
+        b'C' => KeyCode::Right,
+        b'D' => KeyCode::Left,
+        b'H' => KeyCode::Home,
+        b'F' => KeyCode::End,
+        _ => return None,
+    })
+}
+
 /// `ESC [ …`: cursor and editing keys, function keys, SGR mouse reports.
 fn parse_csi(buffer: &[u8]) -> Parsed {
     let Some(&third) = buffer.get(2) else {
         return Parsed::Incomplete;
     };
+    if let Some(code) = cursor_key(third) {
+        return key(code, KeyModifiers::NONE);
+    }
     match third {
         b'[' => match buffer.get(3) {
             // The Linux console's F1–F5.
@@ -306,12 +317,6 @@ fn parse_csi(buffer: &[u8]) -> Parsed {
             Some(&b @ b'A'..=b'E') => key(KeyCode::F(1 + b - b'A'), KeyModifiers::NONE),
             Some(_) => Parsed::Ignored,
         },
-        b'A' => key(KeyCode::Up, KeyModifiers::NONE),
-        b'B' => key(KeyCode::Down, KeyModifiers::NONE),
-        b'C' => key(KeyCode::Right, KeyModifiers::NONE),
-        b'D' => key(KeyCode::Left, KeyModifiers::NONE),
-        b'H' => key(KeyCode::Home, KeyModifiers::NONE),
-        b'F' => key(KeyCode::End, KeyModifiers::NONE),
         b'Z' => key(KeyCode::BackTab, KeyModifiers::SHIFT),
         b'M' => {
             // X10 mouse report: three more bytes; we ask for SGR reports, so ignore it.
@@ -364,12 +369,6 @@ fn parse_csi_final(params: &[u8], last: u8) -> Parsed {
     let first: Option<u16> = numbers.next().and_then(|n| n.parse().ok());
     let m = modifiers(numbers.next().and_then(|n| n.parse().ok()));
     let code = match last {
-        b'A' => KeyCode::Up,
-        b'B' => KeyCode::Down,
-        b'C' => KeyCode::Right,
-        b'D' => KeyCode::Left,
-        b'H' => KeyCode::Home,
-        b'F' => KeyCode::End,
         b'P'..=b'S' => KeyCode::F(1 + last - b'P'),
         b'~' => match first {
             Some(1 | 7) => KeyCode::Home,
@@ -385,7 +384,10 @@ fn parse_csi_final(params: &[u8], last: u8) -> Parsed {
             Some(n @ 31..=34) => KeyCode::F((n - 17) as u8),
             _ => return Parsed::Ignored,
         },
-        _ => return Parsed::Ignored,
+        _ => match cursor_key(last) {
+            Some(code) => code,
+            None => return Parsed::Ignored,
+        },
     };
     key(code, m)
 }

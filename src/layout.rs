@@ -118,6 +118,77 @@ pub fn contains(area: Rect, column: u16, row: u16) -> bool {
     area.contains(Position::new(column, row))
 }
 
+/// The columns of one tree row, counted from the pane's inner left edge: the selection pointer,
+/// the indent, the fold marker, then the label. The view draws rows by it, the cursor rests on
+/// its label and a click on its marker folds the node: one place, so they cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreeRow {
+    pub indent: u16,
+    pub marker: u16,
+    pub label: u16,
+}
+
+/// How wide the selection pointer and the fold markers are, in every symbol set.
+pub const POINTER_WIDTH: u16 = 2;
+pub const MARKER_WIDTH: u16 = 2;
+
+/// The row of a node at `depth`: indented two cells a level, one in screen-reader mode, where
+/// every cell of a braille line counts.
+pub fn tree_row(depth: usize, screen_reader: bool) -> TreeRow {
+    let per_level = if screen_reader { 1 } else { 2 };
+    let indent = u16::try_from(depth * per_level).unwrap_or(u16::MAX);
+    let marker = POINTER_WIDTH.saturating_add(indent);
+    TreeRow {
+        indent,
+        marker,
+        label: marker.saturating_add(MARKER_WIDTH),
+    }
+}
+
+/// Where the help box goes on a `screen`, for a help of `lines` lines: centred, as tall as it
+/// needs up to the screen less its top and bottom rows. `plain` (screen-reader mode): no box,
+/// the whole screen between the title and the hint bar, so a braille line holds only text.
+pub fn help_area(screen: Rect, lines: usize, plain: bool) -> Rect {
+    if plain {
+        return help_body(screen);
+    }
+    let box_width = screen.width.saturating_sub(4).min(72);
+    let wanted = u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2);
+    let height = wanted.min(screen.height.saturating_sub(2));
+    Rect::new(
+        screen.x + (screen.width.saturating_sub(box_width)) / 2,
+        screen.y + (screen.height.saturating_sub(height)) / 2,
+        box_width,
+        height,
+    )
+}
+
+/// The screen less its title and hint rows.
+fn help_body(screen: Rect) -> Rect {
+    Rect::new(
+        screen.x,
+        screen.y.saturating_add(1),
+        screen.width,
+        screen.height.saturating_sub(2),
+    )
+}
+
+/// The width of text inside the help box.
+pub fn help_text_width(screen: Rect, plain: bool) -> usize {
+    if plain {
+        return usize::from(screen.width);
+    }
+    usize::from(screen.width.saturating_sub(4).min(72).saturating_sub(4))
+}
+
+/// How many lines of the help fit in the box.
+pub fn help_visible(screen: Rect, plain: bool) -> usize {
+    if plain {
+        return usize::from(help_body(screen).height);
+    }
+    usize::from(screen.height.saturating_sub(4))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

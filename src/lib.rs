@@ -4,6 +4,7 @@
 //! [`ui`]. Nothing below `app` knows about the terminal; [`terminal`] holds all of its I/O.
 
 pub mod app;
+pub mod args;
 pub mod backend;
 pub mod cli;
 pub mod content;
@@ -13,6 +14,7 @@ pub mod i18n;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod sanitize;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;

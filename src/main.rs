@@ -9,6 +9,7 @@ use malbild::cli::{self, ColorChoice, Mode, Options};
 use malbild::content::{self, Outline};
 use malbild::export;
 use malbild::i18n::Lang;
+use malbild::sanitize::clean;
 use malbild::terminal;
 use malbild::theme::Glyphs;
 
@@ -22,11 +23,8 @@ fn main() -> ExitCode {
     let options = match cli::parse(std::env::args_os().skip(1)) {
         Ok(o) => o,
         Err((e, lang)) => {
-            let more = match lang {
-                Lang::Sv => "Se malbild --help.",
-                Lang::En => "See malbild --help.",
-            };
-            return fail(&format!("malbild: {}\n{more}", content::clean(&e.0)));
+            let more = lang.pick("Se malbild --help.", "See malbild --help.");
+            return fail(&format!("malbild: {}\n{more}", clean(&e.0)));
         }
     };
     match options.mode {
@@ -61,12 +59,12 @@ fn main() -> ExitCode {
 }
 
 fn unknown_goal(id: &str, outline: &Outline, lang: Lang) -> String {
-    let id = content::clean(id);
+    let id = clean(id);
     let ids = outline.ids().join(", ");
-    match lang {
-        Lang::Sv => format!("malbild: det finns inget mål med id \"{id}\".\nGiltiga id: {ids}"),
-        Lang::En => format!("malbild: there is no goal with the id \"{id}\".\nValid ids: {ids}"),
-    }
+    lang.pick(
+        format!("malbild: det finns inget mål med id \"{id}\".\nGiltiga id: {ids}"),
+        format!("malbild: there is no goal with the id \"{id}\".\nValid ids: {ids}"),
+    )
 }
 
 fn summary(outline: &Outline, options: &Options) -> String {
@@ -74,14 +72,14 @@ fn summary(outline: &Outline, options: &Options) -> String {
         .data
         .as_ref()
         .map_or(content::BUNDLED_NAME.to_string(), |p| {
-            content::clean(&p.display().to_string())
+            clean(&p.display().to_string())
         });
     let perspectives = outline.nodes[0].children.len();
     let goals = outline.goals().count();
-    match options.lang {
-        Lang::Sv => format!("{name}: giltig ({perspectives} perspektiv, {goals} mål)\n"),
-        Lang::En => format!("{name}: valid ({perspectives} perspectives, {goals} goals)\n"),
-    }
+    options.lang.pick(
+        format!("{name}: giltig ({perspectives} perspektiv, {goals} mål)\n"),
+        format!("{name}: valid ({perspectives} perspectives, {goals} goals)\n"),
+    )
 }
 
 fn interface(outline: Outline, start: usize, options: &Options) -> ExitCode {

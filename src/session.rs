@@ -189,13 +189,7 @@ impl Session {
             self.out.extend_from_slice(CLEAR);
             self.full = false;
         }
-        let app = &self.app;
-        let drawn = self.term.draw(|frame| {
-            frame.render_widget(app, frame.area());
-            if let Some(position) = ui::cursor(app) {
-                frame.set_cursor_position(position);
-            }
-        });
+        let drawn = ui::draw(&mut self.term, &self.app);
         debug_assert!(drawn.is_ok(), "drawing into memory cannot fail");
         self.out.append(self.term.backend_mut().writer_mut());
         self.dirty = false;

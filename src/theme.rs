@@ -1,5 +1,7 @@
 //! Styles and symbol sets. Colours come only from the 16 base ANSI colours, and meaning is never
-//! carried by colour alone: selection is reverse video plus a marker, focus is a double border.
+//! carried by colour alone: selection is reverse video plus a marker; focus is a double border,
+//! or on the Linux console (whose fonts draw double lines as single ones) a marked title in
+//! reverse video.
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
@@ -10,7 +12,8 @@ pub enum Glyphs {
     /// Any UTF-8 terminal emulator.
     #[default]
     Unicode,
-    /// The Linux console: only what its standard fonts have (the CP437 repertoire).
+    /// The Linux console: only what its standard fonts draw, each with a glyph of its own: the
+    /// VGA ROM font (CP437) and Debian's Lat15, Uni2 and Uni3 fonts (`tests/console_fonts.rs`).
     Console,
     /// Plain ASCII.
     Ascii,
@@ -61,6 +64,9 @@ pub fn locale_is_utf8(lc_all: Option<&str>, lc_ctype: Option<&str>, lang: Option
 pub struct Symbols {
     pub border: border::Set<'static>,
     pub focus_border: border::Set<'static>,
+    /// Where the focus border looks like the other one: a mark before the focused pane's
+    /// title, which is then drawn in reverse video.
+    pub focus_mark: Option<&'static str>,
     pub expanded: &'static str,
     pub collapsed: &'static str,
     pub leaf: &'static str,
@@ -111,6 +117,7 @@ impl Symbols {
 pub static UNICODE: Symbols = Symbols {
     border: border::PLAIN,
     focus_border: border::DOUBLE,
+    focus_mark: None,
     expanded: "▾ ",
     collapsed: "▸ ",
     leaf: "• ",
@@ -125,19 +132,22 @@ pub static UNICODE: Symbols = Symbols {
     dash: "–",
 };
 
-/// The Linux console: glyphs from the CP437 repertoire its standard fonts carry.
+/// The Linux console: characters its fonts draw with a glyph of their own. They have no ► and
+/// draw ▼ as ↓ and ═║╔ as ─│┌, so the tree markers are + and -, the scroll arrows ↑↓, and the
+/// focused pane is told by its title.
 pub static CONSOLE: Symbols = Symbols {
     border: border::PLAIN,
-    focus_border: border::DOUBLE,
-    expanded: "▼ ",
-    collapsed: "► ",
+    focus_border: border::PLAIN,
+    focus_mark: Some("■ "),
+    expanded: "- ",
+    collapsed: "+ ",
     leaf: "· ",
     selected: "» ",
     ellipsis: "...",
     breadcrumb: " » ",
     bullet: "· ",
-    more_above: "▲",
-    more_below: "▼",
+    more_above: "↑",
+    more_below: "↓",
     dot: " · ",
     arrows: Some(["↑", "↓", "←", "→"]),
     dash: "-",
@@ -165,6 +175,7 @@ pub static ASCII: Symbols = Symbols {
         horizontal_top: "=",
         horizontal_bottom: "=",
     },
+    focus_mark: None,
     expanded: "v ",
     collapsed: "> ",
     leaf: "- ",
@@ -326,6 +337,11 @@ mod tests {
     #[test]
     fn the_selection_marker_is_not_a_tree_marker() {
         for s in [&UNICODE, &CONSOLE, &ASCII] {
+            let two = |t: &str| unicode_width::UnicodeWidthStr::width(t) as u16;
+            assert_eq!(two(s.selected), crate::layout::POINTER_WIDTH);
+            for m in [s.expanded, s.collapsed, s.leaf] {
+                assert_eq!(two(m), crate::layout::MARKER_WIDTH, "{m:?}");
+            }
             assert_ne!(s.selected, s.collapsed);
             assert_ne!(s.selected, s.expanded);
             assert_ne!(s.selected, s.leaf);

@@ -1,16 +1,18 @@
 //! The view: `impl Widget for &App`, in small `render_*` pieces. Nothing here changes state.
 
+use std::io::{self, Write};
 use std::ops::Range;
 
+use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Position, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use crate::app::{App, Focus, LineKind};
-use crate::help;
-use crate::layout::Areas;
+use crate::backend::Lean;
+use crate::layout::{self, Areas};
 use crate::search::Folded;
 use crate::text::{self, truncate, width};
 
@@ -39,40 +41,112 @@ impl Widget for &App {
     }
 }
 
-/// Where the terminal cursor belongs: on the focused item in screen-reader mode, at the end of
-/// the query while searching, else nowhere (hidden).
-pub fn cursor(app: &App) -> Option<Position> {
+pub use crate::backend::Cursor;
+
+/// Draws `app` in one write that ends with the cursor on its focused item (see [`cursor`]).
+/// Both run loops, local and SSH, draw through this.
+pub fn draw<W: Write>(term: &mut Terminal<Lean<W>>, app: &App) -> io::Result<()> {
+    term.backend_mut().park(cursor(app));
+    term.draw(|frame| frame.render_widget(app, frame.area()))?;
+    Ok(())
+}
+
+/// Where the terminal cursor belongs: on the focused item, in every mode, because braille
+/// displays and console screen readers follow the cursor whether it is shown or not. It is shown
+/// only where sighted users want to see it: in screen-reader mode, and in the search line while
+/// typing.
+///
+/// The focused item is the selected row's label in the tree, the first line of the text (below
+/// the breadcrumb and the title) in the text pane, the first line shown of the help, and the
+/// input position in the search line.
+pub fn cursor(app: &App) -> Option<Cursor> {
     let areas = app.areas();
-    if areas.too_small || app.help {
-        return None;
+    let reader = app.config.screen_reader;
+    if areas.too_small {
+        // On the message, where there is a screen at all.
+        return (app.width > 0 && app.height > 0).then_some(Cursor {
+            position: Position::ORIGIN,
+            visible: false,
+        });
     }
-    if app.search.editing {
+    let position = if app.help {
+        let first = help_text_area(app);
+        Position::new(first.x, first.y)
+    } else if app.search.editing {
         let prompt = app.strings().search_prompt;
         let x = width(prompt) + width(&app.search.query);
         let x = u16::try_from(x)
             .unwrap_or(u16::MAX)
             .min(areas.hints.width.saturating_sub(1));
-        return Some(Position::new(x, areas.hints.y));
-    }
-    if !app.config.screen_reader {
+        return Some(Cursor {
+            position: Position::new(x, areas.hints.y),
+            visible: true,
+        });
+    } else {
+        match app.focus {
+            Focus::Tree => tree_cursor(app, &areas)?,
+            Focus::Detail => detail_cursor(app, &areas),
+        }
+    };
+    Some(Cursor {
+        position,
+        visible: reader,
+    })
+}
+
+/// The start of the selected row's label, if the row is in view.
+fn tree_cursor(app: &App, areas: &Areas) -> Option<Position> {
+    let rows = app.rows();
+    let at = rows.iter().position(|&n| n == app.selected)?;
+    let y = at.checked_sub(app.tree_offset)?;
+    let inner = areas.tree_inner;
+    if y >= usize::from(inner.height) {
         return None;
     }
-    match app.focus {
-        Focus::Tree => {
-            let rows = app.rows();
-            let at = rows.iter().position(|&n| n == app.selected)?;
-            let y = at.checked_sub(app.tree_offset)?;
-            let inner = areas.tree_inner;
-            let depth = app.outline.nodes[app.selected].depth;
-            let x = inner.x as usize + 4 + 2 * depth;
-            Some(Position::new(
-                u16::try_from(x)
-                    .unwrap_or(u16::MAX)
-                    .min(inner.right().saturating_sub(1)),
-                inner.y + u16::try_from(y).ok()?,
-            ))
+    let depth = app.outline.nodes[app.selected].depth;
+    let x = inner
+        .x
+        .saturating_add(layout::tree_row(depth, app.config.screen_reader).label);
+    Some(Position::new(
+        x.min(inner.right().saturating_sub(1)),
+        inner.y + u16::try_from(y).ok()?,
+    ))
+}
+
+/// The first line of the text below the breadcrumb and the title (the title when there is no
+/// text), or the top line of the pane once that has scrolled away.
+fn detail_cursor(app: &App, areas: &Areas) -> Position {
+    let inner = areas.detail_inner;
+    let mut row = 0usize;
+    let mut title = None;
+    let mut body = None;
+    for line in app.detail_lines() {
+        match line.kind {
+            LineKind::Breadcrumb | LineKind::Blank => {}
+            LineKind::Title => title = title.or(Some(row)),
+            _ => {
+                body = Some(row);
+                break;
+            }
         }
-        Focus::Detail => Some(Position::new(areas.detail_inner.x, areas.detail_inner.y)),
+        row += text::wrap(&line.text, usize::from(inner.width)).len();
+    }
+    let target = body.or(title).unwrap_or(0);
+    let y = target
+        .saturating_sub(app.detail_scroll)
+        .min(usize::from(inner.height.saturating_sub(1)));
+    Position::new(inner.x, inner.y + y as u16)
+}
+
+/// The marker before a tree row's label: expanded, collapsed, or a leaf.
+fn marker(app: &App, node: usize) -> &'static str {
+    let symbols = app.symbols();
+    if app.outline.nodes[node].children.is_empty() {
+        symbols.leaf
+    } else if app.expanded[node] {
+        symbols.expanded
+    } else {
+        symbols.collapsed
     }
 }
 
@@ -109,10 +183,21 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_stringn(
         area.x,
         area.y,
-        shown,
+        &shown,
         usize::from(area.width),
         theme.title(),
     );
+    // Where someone who cannot see the screen looks first: how to get the mode made for them.
+    // Kiosk visitors cannot choose options, and in the mode itself it has done its work.
+    if app.config.kiosk || app.config.screen_reader {
+        return;
+    }
+    let hint = app.strings().screen_reader_hint;
+    let room = usize::from(area.width).saturating_sub(width(&shown) + 2);
+    if width(hint) < room {
+        let x = area.right() - (width(hint) + 1) as u16;
+        buf.set_stringn(x, area.y, hint, width(hint), theme.title());
+    }
 }
 
 /// Draws a pane's frame (unless in screen-reader mode, which has none).
@@ -124,14 +209,18 @@ fn pane_block<'a>(app: &App, title: &'a str, focused: bool) -> Block<'a> {
     } else {
         symbols.border
     };
+    let title = match symbols.focus_mark.filter(|_| focused) {
+        Some(mark) => Span::styled(
+            format!(" {mark}{title} "),
+            theme.pane_title(true).add_modifier(Modifier::REVERSED),
+        ),
+        None => Span::styled(format!(" {title} "), theme.pane_title(focused)),
+    };
     Block::new()
         .borders(Borders::ALL)
         .border_set(set)
         .border_style(theme.border(focused))
-        .title(Span::styled(
-            format!(" {title} "),
-            theme.pane_title(focused),
-        ))
+        .title(title)
 }
 
 fn render_tree(app: &App, areas: &Areas, buf: &mut Buffer) {
@@ -154,17 +243,11 @@ fn render_tree(app: &App, areas: &Areas, buf: &mut Buffer) {
         let y = inner.y + i as u16;
         let n = &app.outline.nodes[node];
         let selected = node == app.selected;
-        let marker = if n.children.is_empty() {
-            symbols.leaf
-        } else if app.expanded[node] {
-            symbols.expanded
-        } else {
-            symbols.collapsed
-        };
+        let marker = marker(app, node);
         let pointer = if selected { symbols.selected } else { "  " };
-        let indent = "  ".repeat(n.depth);
-        let used = width(pointer) + indent.len() + width(marker);
-        let room = usize::from(inner.width).saturating_sub(used);
+        let columns = layout::tree_row(n.depth, app.config.screen_reader);
+        let indent = " ".repeat(usize::from(columns.indent));
+        let room = usize::from(inner.width.saturating_sub(columns.label));
         let label = truncate(&n.title, room, symbols.ellipsis);
         let mut spans = vec![
             Span::raw(pointer),
@@ -285,9 +368,10 @@ fn scroll_indicator(app: &App, first: usize, height: usize, total: usize) -> Lin
 }
 
 /// One key, what it does, and how much it matters when the bar is too narrow for all.
-type Hint = (String, &'static str, u8);
+pub type Hint = (String, &'static str, u8);
 
-fn hints(app: &App) -> Vec<Hint> {
+/// The hint bar's keys where `app` is now, most important last dropped.
+pub fn hints(app: &App) -> Vec<Hint> {
     let s = app.strings();
     let key = |k: &str| app.symbols().keys(k, s.arrows_ascii);
     if app.help {
@@ -417,45 +501,59 @@ fn render_hints(app: &App, areas: &Areas, buf: &mut Buffer) {
     Line::from(spans).render(area, buf);
 }
 
+/// Where the help's lines go: inside the box, one blank column each side, or (screen-reader
+/// mode) the whole body, with no box.
+fn help_text_area(app: &App) -> Rect {
+    let plain = app.config.screen_reader;
+    let popup =
+        layout::help_area(app.screen(), app.help_lines().len(), plain).intersection(app.screen());
+    if plain {
+        return popup;
+    }
+    Rect::new(
+        popup.x.saturating_add(2),
+        popup.y.saturating_add(1),
+        popup.width.saturating_sub(4),
+        popup.height.saturating_sub(2),
+    )
+}
+
 fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
     let s = app.strings();
     let theme = app.theme();
     let symbols = app.symbols();
+    let plain = app.config.screen_reader;
     let lines = app.help_lines();
-    let popup = help::area(app.screen(), lines.len()).intersection(area);
+    let popup = layout::help_area(app.screen(), lines.len(), plain).intersection(area);
     if popup.width < 6 || popup.height < 3 {
         return;
     }
-    let shown = help::visible(app.screen());
+    let shown = layout::help_visible(app.screen(), plain);
     let first = app.help_scroll.min(lines.len().saturating_sub(shown));
     Clear.render(popup, buf);
-    let mut block = Block::new()
-        .borders(Borders::ALL)
-        .border_set(symbols.focus_border)
-        .border_style(theme.help_border())
-        .title(Span::styled(
-            format!(" {} ", s.help_title),
-            theme.help_border(),
-        ));
-    if lines.len() > shown {
-        let up = if first > 0 { symbols.more_above } else { " " };
-        let down = if first + shown < lines.len() {
-            symbols.more_below
-        } else {
-            " "
-        };
-        block = block.title_bottom(
-            Line::styled(format!(" {up}{down} "), theme.scroll()).alignment(Alignment::Right),
-        );
+    if !plain {
+        let mut block = Block::new()
+            .borders(Borders::ALL)
+            .border_set(symbols.focus_border)
+            .border_style(theme.help_border())
+            .title(Span::styled(
+                format!(" {} ", s.help_title),
+                theme.help_border(),
+            ));
+        if lines.len() > shown {
+            let up = if first > 0 { symbols.more_above } else { " " };
+            let down = if first + shown < lines.len() {
+                symbols.more_below
+            } else {
+                " "
+            };
+            block = block.title_bottom(
+                Line::styled(format!(" {up}{down} "), theme.scroll()).alignment(Alignment::Right),
+            );
+        }
+        block.render(popup, buf);
     }
-    let inner = block.inner(popup);
-    block.render(popup, buf);
-    let inner = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
+    let inner = help_text_area(app).intersection(area);
     for (i, line) in lines
         .into_iter()
         .skip(first)

@@ -1,9 +1,10 @@
 //! Data files from outside: `--data` in every mode, `--check`, the messages for broken files
 //! (the corpus in `tests/data/broken/`), hostile text, and input that must never panic.
 //!
-//! Each `tests/data/broken/NAME.ron` has `NAME.expected` (Swedish stderr) and
-//! `NAME.en.expected` (with `--lang en`). After changing a message on purpose, rewrite them
-//! with `MALBILD_BLESS=1 cargo test --test data_files` and read the diff.
+//! Each `tests/data/broken/NAME.ron` has its approved messages beside it as insta snapshots:
+//! `NAME.snap` (Swedish stderr) and `NAME.en.snap` (with `--lang en`). After changing a message
+//! on purpose, rewrite them with `INSTA_UPDATE=always cargo test --test data_files` and read
+//! the diff.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -14,6 +15,8 @@ use malbild::content::{self, Kind};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use proptest::prelude::*;
 
+#[path = "common/approve.rs"]
+mod approve;
 #[path = "common/run.rs"]
 mod run;
 use run::run_in_pty;
@@ -61,22 +64,22 @@ fn corpus() -> Vec<String> {
     names
 }
 
-/// Compares with an expected file, or writes it when MALBILD_BLESS is set.
-fn expect_file(path: &Path, actual: &str) -> Result<(), String> {
-    if std::env::var_os("MALBILD_BLESS").is_some() {
-        std::fs::write(path, actual).expect("write expected file");
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: {e} (MALBILD_BLESS=1 writes it)", path.display()))?;
-    if expected == actual {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}:\n--- expected\n{expected}\n--- actual\n{actual}",
-            path.display()
-        ))
-    }
+/// Compares the message for `tests/data/broken/NAME.ron` with its approved snapshot beside
+/// it, `SNAPSHOT.snap`; a mismatch is returned, so that one run shows every one.
+fn approve(name: &str, snapshot: &str, actual: &str) -> Result<(), String> {
+    let input = broken_dir().join(format!("{name}.ron"));
+    std::panic::catch_unwind(|| {
+        approve::assert_edges(snapshot, actual);
+        insta::with_settings!({
+            snapshot_path => "data/broken",
+            prepend_module_to_snapshot => false,
+            input_file => &input,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(snapshot, actual);
+        });
+    })
+    .map_err(|_| format!("{snapshot}: the message differs from tests/data/broken/{snapshot}.snap"))
 }
 
 #[test]
@@ -90,14 +93,14 @@ fn every_broken_file_gets_its_exact_message_in_both_languages() {
     let mut failures = Vec::new();
     for name in corpus() {
         let file = format!("tests/data/broken/{name}.ron");
-        for (lang, suffix) in [("sv", "expected"), ("en", "en.expected")] {
+        for (lang, snapshot) in [("sv", name.clone()), ("en", format!("{name}.en"))] {
             let got = refused(&["--check", "--lang", lang, "--data", &file]);
             assert!(
                 got.starts_with(&format!("{file}:")),
                 "{file} ({lang}): the message must start with the file name: {got}"
             );
             assert!(!got.contains('\u{1b}'), "{file}: escape in message");
-            if let Err(e) = expect_file(&broken_dir().join(format!("{name}.{suffix}")), &got) {
+            if let Err(e) = approve(&name, &snapshot, &got) {
                 failures.push(e);
             }
         }
@@ -391,7 +394,7 @@ fn hostile_file_loads_clean() {
         texts.extend(node.blocks.iter().map(|b| b.text().to_string()));
     }
     for t in &texts {
-        assert!(!t.chars().any(content::needs_cleaning), "{t:?}");
+        assert!(!t.chars().any(malbild::sanitize::needs_cleaning), "{t:?}");
     }
     assert_eq!(outline.organisation, "Smedjebackens kommun");
     assert_eq!(outline.title, "Vision och mål");
@@ -420,20 +423,20 @@ proptest! {
     #[test]
     fn clean_leaves_no_control_but_newline(s in prop::collection::vec(hostile_char(), 0..200)) {
         let s: String = s.into_iter().collect();
-        let out = content::clean(&s);
+        let out = malbild::sanitize::clean(&s);
         prop_assert!(!out.chars().any(is_unsafe), "{:?} -> {:?}", s, out);
     }
 
     #[test]
     fn clean_is_idempotent(s in prop::collection::vec(hostile_char(), 0..200)) {
         let s: String = s.into_iter().collect();
-        let once = content::clean(&s);
-        prop_assert_eq!(content::clean(&once), once);
+        let once = malbild::sanitize::clean(&s);
+        prop_assert_eq!(malbild::sanitize::clean(&once), once);
     }
 
     #[test]
     fn clean_text_passes_unchanged(s in "[^\\p{Cc}\u{202a}-\u{202e}\u{2066}-\u{2069}]{0,200}|[a-zåäö \n]{0,50}") {
-        prop_assert_eq!(content::clean(&s), s);
+        prop_assert_eq!(malbild::sanitize::clean(&s), s);
     }
 }
 

@@ -696,31 +696,106 @@ fn no_mouse_never_turns_mouse_reports_on() {
     assert!(raw.ends_with(b"\x1b[?25h"));
 }
 
-/// A screen reader follows the terminal cursor: it must be visible and on the selected row.
+/// What the cursor is on: its position, whether it is shown, and the text from it to the end
+/// of its row (or to a pane border), trimmed.
+fn at_cursor(o: &pty::Output) -> ((u16, u16), bool, String) {
+    let screen = o.parser.screen();
+    let (row, col) = screen.cursor_position();
+    let (_, cols) = screen.size();
+    let mut text = String::new();
+    for c in col..cols {
+        let cell = screen.cell(row, c).map_or("", |c| c.contents());
+        if ["│", "║", "┃"].contains(&cell) {
+            break;
+        }
+        text.push_str(if cell.is_empty() { " " } else { cell });
+    }
+    (
+        (row, col),
+        !screen.hide_cursor(),
+        text.trim_end().to_string(),
+    )
+}
+
+/// Where the cursor must be after a step of [`cursor_script`].
+#[derive(Debug, Clone, Copy)]
+enum On {
+    /// The selected tree row's label, which is this.
+    Row(&'static str),
+    /// The first line of the goal's text, which starts so.
+    Text(&'static str),
+    /// The end of the search line, which reads so.
+    Search(&'static str),
+    /// The first line of the help, which starts so.
+    Help(&'static str),
+}
+
+/// The steps a braille user takes, and where the cursor (the braille window) must be after each.
+const CURSOR_SCRIPT: &[(&str, &[u8], On)] = &[
+    ("start", b"", On::Row("Vision")),
+    ("Down", DOWN, On::Row("Hållbarhet")),
+    ("Down", DOWN, On::Row("En kommun för alla")),
+    (
+        "Enter",
+        b"\r",
+        On::Text("Smedjebackens kommun är en kommun där alla"),
+    ),
+    ("Tab", b"\t", On::Row("En kommun för alla")),
+    ("/eko", b"/eko", On::Search("Sök: eko")),
+    ("Enter", b"\r", On::Row("En ekokommun i framkant")),
+    ("n", b"n", On::Row("Bra ekonomi")),
+    ("?", b"?", On::Help("↑ ↓  k j")),
+    ("Esc", b"\x1b", On::Row("Bra ekonomi")),
+];
+
+/// Runs [`CURSOR_SCRIPT`]; `shown` says whether the cursor is shown outside the search line,
+/// `marker` is the selection marker.
+fn cursor_script(spawn: Spawn, shown: bool, marker: char) {
+    let mut p = spawn.start();
+    p.expect("Effektivitet");
+    for &(step, keys, on) in CURSOR_SCRIPT {
+        p.send(keys);
+        let ok = |o: &pty::Output| {
+            let ((row, col), visible, text) = at_cursor(o);
+            let line = o.parser.screen().contents_between(row, 0, row, col);
+            match on {
+                On::Row(label) => {
+                    // On the label of the row that has the selection marker.
+                    visible == shown && text.starts_with(label) && line.contains(marker)
+                }
+                On::Text(start) | On::Help(start) => visible == shown && text.starts_with(start),
+                On::Search(line_so_far) => visible && line.trim_end() == line_so_far,
+            }
+        };
+        if !p.wait_until(TIMEOUT, ok) {
+            let o = p.output();
+            panic!(
+                "after {step}: the cursor is not on {on:?} (shown: {shown}): {:?}\n{}",
+                at_cursor(&o),
+                o.parser.screen().contents()
+            );
+        }
+    }
+    p.send(b"q");
+    p.expect_exit_ok(TIMEOUT);
+}
+
+/// Braille displays and console screen readers follow the terminal cursor, shown or hidden: after
+/// every step it rests on the focused item, in every mode.
+#[test]
+fn the_cursor_rests_on_the_focused_item() {
+    cursor_script(Spawn::new(&[]), false, '▶');
+}
+
+#[test]
+fn the_cursor_rests_on_the_focused_item_on_the_console() {
+    cursor_script(Spawn::new(&[]).env("TERM", "linux"), false, '»');
+}
+
+/// In screen-reader mode the cursor is also shown.
 #[test]
 fn screen_reader_cursor_follows_the_selection() {
-    let mut p = start(&["--screen-reader"]);
-    p.settle(Duration::from_millis(200), TIMEOUT);
-    let cursor = |p: &Pty| {
-        let out = p.output();
-        let screen = out.parser.screen();
-        (!screen.hide_cursor(), screen.cursor_position().0)
-    };
-    let row = selected_row(&p);
-    assert_eq!(cursor(&p), (true, row), "{}", p.screen());
-    p.send(DOWN);
-    assert!(
-        p.wait_until(TIMEOUT, |o| o.parser.screen().cursor_position().0
-            == row + 1),
-        "{}",
-        p.screen()
-    );
-    assert_eq!(cursor(&p), (true, row + 1));
-    assert_eq!(selected_row(&p), row + 1);
-
-    let p = start(&[]);
-    p.settle(Duration::from_millis(200), TIMEOUT);
-    assert!(!cursor(&p).0, "cursor shown without --screen-reader");
+    cursor_script(Spawn::new(&["--screen-reader"]), true, '▶');
 }
 
 // 8 ----------------------------------------------------------------------------------------

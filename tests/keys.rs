@@ -1,9 +1,13 @@
 //! The key table in `keymap::BINDINGS` is what the keymap does; the help (both languages, both
 //! modes) and the README's key table must say the same.
 
-use malbild::app::Action;
+use std::time::Instant;
+
+use malbild::app::{Action, App, Config};
+use malbild::content::Outline;
 use malbild::i18n::Lang;
 use malbild::keymap::{self, BINDINGS, Context};
+use malbild::ui;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
 /// The keys a name in the help or the README stands for; `None` for what is no key (the mouse).
@@ -147,4 +151,60 @@ fn the_readme_names_every_key() {
         })
         .collect();
     check("README", &columns, false, true);
+}
+
+/// The hint bar names keys that do what it says, wherever the user is: in each state below,
+/// every key it shows maps to an action (never to nothing) in that state's context.
+#[test]
+fn the_hint_bar_names_keys_that_work_there() {
+    let searched = || {
+        vec![
+            Action::SearchOpen,
+            Action::SearchInput("eko".into()),
+            Action::SearchDone,
+        ]
+    };
+    let states: Vec<(&str, bool, bool, Vec<Action>)> = vec![
+        ("start", false, false, vec![]),
+        ("text", false, false, vec![Action::FocusNext]),
+        ("help", false, false, vec![Action::Help]),
+        ("typing a search", false, false, vec![Action::SearchOpen]),
+        ("after a search", false, false, searched()),
+        ("screen reader", false, true, vec![]),
+        ("kiosk", true, false, vec![]),
+        ("kiosk text", true, false, vec![Action::FocusNext]),
+        ("kiosk after a search", true, false, searched()),
+    ];
+    for (name, kiosk, screen_reader, actions) in states {
+        let now = Instant::now();
+        let config = Config {
+            kiosk,
+            screen_reader,
+            ..Config::default()
+        };
+        let mut app = App::new(Outline::bundled(), config, now);
+        for a in actions {
+            let _ = app.update(a, now);
+        }
+        let hints = ui::hints(&app);
+        assert!(!hints.is_empty(), "{name}");
+        let cx = Context::of(&app, None);
+        for (key, what, _) in hints {
+            // "↑↓", "←→" and "n/N" stand for two keys each.
+            let names: Vec<String> = match key.as_str() {
+                "↑↓" | "←→" => key.chars().map(String::from).collect(),
+                k if k.contains('/') && k.len() > 1 => k.split('/').map(String::from).collect(),
+                k => vec![k.to_string()],
+            };
+            for n in names {
+                for (code, m) in named(&n).unwrap() {
+                    let got = keymap::map(&Event::Key(KeyEvent::new(code, m)), cx);
+                    assert!(
+                        !matches!(got, None | Some(Action::Touch)),
+                        "{name}: the hint {n} ({what}) does nothing here"
+                    );
+                }
+            }
+        }
+    }
 }

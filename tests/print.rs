@@ -1,15 +1,17 @@
-//! `--print` and pipes: the real binary's output against the golden files, every paragraph of
-//! the source document present, the width followed, and nothing a terminal would act on.
+//! `--print` and pipes: the real binary's output against its approved snapshots, every
+//! paragraph of the source document present, the width followed, and nothing a terminal would
+//! act on.
 //!
-//! After changing the layout on purpose, rewrite the golden files with
-//! `MALBILD_BLESS=1 cargo test --test print` and read the diff.
+//! After changing the layout on purpose, rewrite the snapshots with
+//! `INSTA_UPDATE=always cargo test --test print` and read the diff.
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 
 use malbild::content::Outline;
 use malbild::text;
 
+#[path = "common/approve.rs"]
+mod approve;
 #[path = "common/run.rs"]
 mod run;
 use run::run_in_pty;
@@ -33,31 +35,20 @@ fn stdout(args: &[&str]) -> String {
     String::from_utf8(o.stdout).expect("UTF-8 output")
 }
 
-fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("MALBILD_BLESS").is_some() {
-        std::fs::write(&path, actual).expect("write golden file");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (MALBILD_BLESS=1 writes it)", path.display()));
-    assert!(
-        expected == actual,
-        "{} differs:\n--- expected\n{expected}\n--- actual\n{actual}",
-        path.display()
-    );
+/// The output against its approved snapshot `tests/snapshots/print__NAME.snap`.
+fn approve(name: &str, actual: &str) {
+    approve::assert_edges(name, actual);
+    insta::assert_snapshot!(name, actual);
 }
 
 #[test]
-fn print_text_matches_golden() {
-    golden("print.txt", &stdout(&["--print"]));
+fn print_text_is_approved() {
+    approve("text", &stdout(&["--print"]));
 }
 
 #[test]
-fn print_markdown_matches_golden() {
-    golden("print.md", &stdout(&["--print", "--format", "markdown"]));
+fn print_markdown_is_approved() {
+    approve("markdown", &stdout(&["--print", "--format", "markdown"]));
 }
 
 #[test]
@@ -78,9 +69,10 @@ fn a_pipe_gets_the_text_like_print() {
 
 /// The paragraphs of the verbatim source document: text between blank lines.
 fn source_paragraphs() -> Vec<String> {
-    let source =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/source.txt"))
-            .expect("data/source.txt");
+    let source = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/source.txt"),
+    )
+    .expect("data/source.txt");
     let paragraphs: Vec<String> = source
         .split("\n\n")
         .map(|p| p.trim().to_string())

@@ -287,8 +287,8 @@ impl Rig {
         self.terminal
             .draw(|f| {
                 f.render_widget(app, f.area());
-                if let Some(p) = ui::cursor(app) {
-                    f.set_cursor_position(p);
+                if let Some(c) = ui::cursor(app).filter(|c| c.visible) {
+                    f.set_cursor_position(c.position);
                 }
             })
             .unwrap();
@@ -358,7 +358,22 @@ fn check(app: &App) -> Result<(), String> {
     if app.config.screen_reader && app.panes() == Panes::Both {
         return Err("screen-reader mode shows both panes".into());
     }
-    if let Some(p) = ui::cursor(app)
+    match ui::cursor(app) {
+        None if !app.areas().too_small => {
+            return Err("no cursor on the focused item".into());
+        }
+        Some(c) => {
+            // Shown where sighted users want it: in screen-reader mode, and in the search line.
+            let areas = app.areas();
+            let shown =
+                !areas.too_small && (app.config.screen_reader || (app.search.editing && !app.help));
+            if c.visible != shown {
+                return Err(format!("cursor shown: {}", c.visible));
+            }
+        }
+        _ => {}
+    }
+    if let Some(p) = ui::cursor(app).map(|c| c.position)
         && (p.x >= app.width || p.y >= app.height)
     {
         return Err(format!("cursor {p:?} outside {}x{}", app.width, app.height));

@@ -64,8 +64,8 @@ fn draw(app: &App) -> Terminal<TestBackend> {
     terminal
         .draw(|f| {
             f.render_widget(app, f.area());
-            if let Some(p) = ui::cursor(app) {
-                f.set_cursor_position(p);
+            if let Some(c) = ui::cursor(app).filter(|c| c.visible) {
+                f.set_cursor_position(c.position);
             }
         })
         .unwrap();
@@ -76,12 +76,17 @@ fn buffer(app: &App) -> Buffer {
     draw(app).backend().buffer().clone()
 }
 
-/// The screen's text, one quoted line per row, and where the cursor is shown.
+/// The screen's text, one quoted line per row, and where the cursor is left, shown or not.
 fn screen(app: &App) -> String {
     let terminal = draw(app);
     let cursor = match ui::cursor(app) {
-        Some(p) => format!("cursor: ({}, {})", p.x, p.y),
-        None => "cursor: hidden".to_string(),
+        Some(c) => format!(
+            "cursor: ({}, {}) {}",
+            c.position.x,
+            c.position.y,
+            if c.visible { "shown" } else { "hidden" }
+        ),
+        None => "cursor: nowhere".to_string(),
     };
     format!("{}{cursor}\n", terminal.backend())
 }
@@ -267,7 +272,9 @@ fn snapshot_screen_reader_tree() {
     let app = app(screen_reader(), 80, 24, &[Action::Down, Action::Down]);
     assert_eq!(app.focus, Focus::Tree);
     let buf = buffer(&app);
-    let cursor = ui::cursor(&app).expect("the cursor is shown in screen-reader mode");
+    let cursor = ui::cursor(&app).expect("the cursor is on the selection");
+    assert!(cursor.visible, "the cursor is shown in screen-reader mode");
+    let cursor = cursor.position;
     let label = &app.outline.nodes[app.selected].title;
     let row = row_text(&buf, cursor.y);
     let from: String = visible_cells(&buf, cursor.y)
@@ -294,8 +301,21 @@ fn snapshot_screen_reader_detail() {
     );
     assert_eq!(app.focus, Focus::Detail);
     let buf = buffer(&app);
-    let cursor = ui::cursor(&app).expect("the cursor is shown in screen-reader mode");
-    let first = &app.detail_lines()[0].text;
+    let cursor = ui::cursor(&app).expect("the cursor is on the text");
+    assert!(cursor.visible, "the cursor is shown in screen-reader mode");
+    let cursor = cursor.position;
+    let lines = app.detail_lines();
+    assert_eq!(lines[0].kind, LineKind::Breadcrumb);
+    assert_eq!(lines[1].kind, LineKind::Title);
+    let first = lines
+        .iter()
+        .find(|l| {
+            !matches!(
+                l.kind,
+                LineKind::Breadcrumb | LineKind::Title | LineKind::Blank
+            )
+        })
+        .expect("the goal has a text");
     let row = row_text(&buf, cursor.y);
     let from: String = visible_cells(&buf, cursor.y)
         .into_iter()
@@ -303,12 +323,66 @@ fn snapshot_screen_reader_detail() {
         .map(|(_, s)| s)
         .collect();
     assert_eq!(cursor.x, 0, "no border in screen-reader mode");
-    assert_eq!(cursor.y, 1, "first line under the title");
+    // The breadcrumb and the title stay above, on the rows under the title bar.
+    assert!(row_text(&buf, 1).starts_with(lines[0].text.as_str()));
     assert!(
-        from.starts_with(first.as_str()),
-        "the cursor at {cursor:?} is on the first detail line {first:?}: {row:?}"
+        cursor.y > 2,
+        "the cursor is below the breadcrumb and the title"
+    );
+    let start: String = first.text.chars().take(20).collect();
+    assert!(
+        from.starts_with(&start),
+        "the cursor at {cursor:?} is on the first line of the text {start:?}: {row:?}"
     );
     insta::assert_snapshot!("screen_reader_detail", screen(&app));
+}
+
+/// In screen-reader mode the help is a plain list, no box: a braille line holds only its text,
+/// and the cursor is on its first line.
+#[test]
+fn snapshot_screen_reader_help() {
+    let app = app(screen_reader(), 80, 24, &[Action::Help]);
+    let buf = buffer(&app);
+    let cursor = ui::cursor(&app).expect("the cursor is on the help");
+    assert!(cursor.visible);
+    assert_eq!(cursor.position, Position::new(0, 1));
+    let first = &app.help_lines()[0];
+    assert!(
+        row_text(&buf, 1).starts_with(first.key.trim_end()),
+        "{:?}",
+        row_text(&buf, 1)
+    );
+    for y in 1..app.height - 1 {
+        let row = row_text(&buf, y);
+        assert!(
+            !row.chars().any(|c| "║═╔╗╚╝│─┌┐└┘".contains(c)),
+            "a border in the help: {row:?}"
+        );
+    }
+    insta::assert_snapshot!("screen_reader_help", screen(&app));
+}
+
+/// The tree is indented by one cell a level in screen-reader mode: a goal's title starts six
+/// cells in (marker, indent, tree marker), not eight.
+#[test]
+fn screen_reader_tree_indents_one_cell_a_level() {
+    let app = app(screen_reader(), 80, 24, &[Action::Down, Action::Down]);
+    assert_eq!(app.outline.nodes[app.selected].depth, 2);
+    let cursor = ui::cursor(&app)
+        .expect("the cursor is on the selection")
+        .position;
+    assert_eq!(cursor.x, 6);
+    let normal = app_of(
+        Outline::bundled(),
+        normal(),
+        80,
+        24,
+        &[Action::Down, Action::Down],
+    );
+    let at = ui::cursor(&normal)
+        .expect("the cursor is on the selection")
+        .position;
+    assert_eq!(at.x, 1 + 8, "two cells a level inside the border otherwise");
 }
 
 #[test]
@@ -340,8 +414,20 @@ fn snapshot_console_symbols() {
     };
     let app = app(config, 80, 24, &[Action::Jump(1)]);
     let text = screen(&app);
-    assert!(text.contains('»') && text.contains('▼'), "{text}");
-    assert!(!text.contains('▶') && !text.contains('▾'), "{text}");
+    assert!(text.contains('»') && text.contains("■ Mål"), "{text}");
+    for c in ['▶', '▾', '▼', '►', '═', '║', '╔'] {
+        assert!(!text.contains(c), "{c:?} in {text}");
+    }
+    // The focused pane's title is in reverse video, the other one not.
+    let buf = buffer(&app);
+    let title_cell = |needle: &str| {
+        let row = row_text(&buf, 1);
+        let at = row.find(needle).expect("a pane title");
+        let x = row[..at].chars().count() as u16;
+        buf[(x, 1)].modifier.contains(Modifier::REVERSED)
+    };
+    assert!(title_cell("■ Mål"));
+    assert!(!title_cell("Text"));
     insta::assert_snapshot!("console_80x24", text);
 }
 
@@ -735,7 +821,11 @@ fn no_panic_at_tiny_sizes() {
                 );
                 let buf = buffer(&app);
                 assert_eq!(buf.area, Rect::new(0, 0, w, h));
-                if let Some(Position { x, y }) = ui::cursor(&app) {
+                if let Some(ui::Cursor {
+                    position: Position { x, y },
+                    ..
+                }) = ui::cursor(&app)
+                {
                     assert!(x < w && y < h, "cursor ({x}, {y}) on a {w}x{h} screen");
                 }
                 // And back to a usable size.

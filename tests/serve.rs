@@ -887,7 +887,16 @@ async fn hundred_concurrent_sessions() {
     const SESSIONS: usize = 100;
     const KEYS: &[u8] = b"jjlkjhjlGgjjjkkl\tjjkj\tkjjjGgjlhjjkkjjl\tjkjjjkljjjh";
     assert_eq!(KEYS.len(), 50);
-    let (mut server, addr, _log) = spawn_binary(&["--max-sessions", "200", "--max-per-ip", "200"]);
+    let (mut server, addr, _log) = spawn_binary(&[
+        "--max-sessions",
+        "200",
+        "--max-per-ip",
+        "200",
+        "--max-startups",
+        "200",
+        "--max-startups-per-ip",
+        "200",
+    ]);
     // One at a time first: the cost of a connection on an idle server.
     let mut alone = Vec::new();
     for _ in 0..10 {
@@ -914,14 +923,25 @@ async fn hundred_concurrent_sessions() {
         expected(&mut app, 80, 24, &actions)
     };
     let want = Arc::new(want);
+    // Everyone connects at once; the typing starts when all have their first frame, so the
+    // burst's figure is the connections' own.
+    let all_in = Arc::new(tokio::sync::Barrier::new(SESSIONS));
+    let server_pid = server.id().to_string();
+    let before = (cpu_time(&server_pid), cpu_time("self"));
+    let burst_cpu = Arc::new(Mutex::new(None));
     let mut tasks = Vec::new();
     for _ in 0..SESSIONS {
-        let want = Arc::clone(&want);
+        let (want, all_in) = (Arc::clone(&want), Arc::clone(&all_in));
+        let (burst_cpu, server_pid) = (Arc::clone(&burst_cpu), server_pid.clone());
         tasks.push(tokio::spawn(async move {
             let t0 = Instant::now();
             let mut v = visit(addr, 80, 24).await;
             assert!(first_frame(&mut v).await);
             let first = v.first_data.unwrap() - t0;
+            if all_in.wait().await.is_leader() {
+                // The last one in: what the burst cost each side.
+                *burst_cpu.lock().unwrap() = Some((cpu_time(&server_pid), cpu_time("self")));
+            }
             for k in KEYS {
                 v.type_bytes(&[*k]).await;
             }
@@ -949,6 +969,12 @@ async fn hundred_concurrent_sessions() {
         .unwrap_or("VmHWM: ?")
         .to_string();
     firsts.sort();
+    let (server_after, client_after) = burst_cpu.lock().unwrap().expect("everyone got in");
+    println!(
+        "the burst's CPU, per connection: server {:?}, test clients {:?}",
+        (server_after - before.0) / SESSIONS as u32,
+        (client_after - before.1) / SESSIONS as u32
+    );
     println!(
         "{SESSIONS} sessions: server {rss}, peak {hwm}; connect to first frame: median {:?}, max {:?}",
         firsts[firsts.len() / 2],
@@ -965,6 +991,14 @@ async fn hundred_concurrent_sessions() {
     assert_eq!(server.wait().unwrap().code(), Some(0));
 }
 
+/// CPU time (user and system) a process has used so far, from /proc.
+fn cpu_time(pid: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
+}
+
 // --- Options ----------------------------------------------------------------------------------
 
 fn parse(args: &[&str]) -> Result<serve::Parsed, String> {
@@ -977,7 +1011,9 @@ fn options_have_the_documented_defaults() {
         panic!("no options is a valid start")
     };
     assert_eq!(s.listen, "127.0.0.1:2222".parse().unwrap());
-    assert_eq!((s.max_sessions, s.max_per_ip), (64, 4));
+    assert_eq!((s.max_sessions, s.max_per_ip), (64, 16));
+    assert_eq!((s.max_startups, s.max_startups_per_ip), (64, 8));
+    assert_eq!(s.login_grace, Duration::from_secs(15));
     assert_eq!(s.idle_timeout, Duration::from_secs(600));
     assert_eq!(s.max_session, Duration::from_secs(3600));
     assert!(!s.kiosk);

@@ -167,8 +167,9 @@ impl App {
             let focus_changed = self.focus != Focus::Tree;
             self.focus = Focus::Tree;
             let depth = self.outline.nodes[node].depth;
-            let marker_start = areas.tree_inner.x + 2 + 2 * depth as u16;
-            let on_marker = (marker_start..marker_start + 2).contains(&column);
+            let row = layout::tree_row(depth, self.config.screen_reader);
+            let marker = areas.tree_inner.x.saturating_add(row.marker);
+            let on_marker = (marker..marker.saturating_add(layout::MARKER_WIDTH)).contains(&column);
             if (on_marker || node == self.selected) && self.has_children(node) {
                 self.select(node);
                 self.expanded[node] = !self.expanded[node];

@@ -320,6 +320,25 @@ fn clicks_select_and_toggle() {
     assert_eq!(app.focus, Focus::Detail);
 }
 
+/// A click on a fold marker folds, wherever the view draws the marker: in screen-reader mode
+/// the tree is indented one cell a level, not two.
+#[test]
+fn a_click_on_the_marker_folds_in_every_mode() {
+    for screen_reader in [false, true] {
+        let now = Instant::now();
+        let config = Config {
+            screen_reader,
+            ..Config::default()
+        };
+        let mut app = App::new(Outline::bundled(), config, now);
+        let inner = app.areas().tree_inner;
+        let marker = crate::layout::tree_row(1, screen_reader).marker;
+        click(&mut app, now, inner.x + marker, inner.y + 1);
+        assert!(!app.expanded[1], "screen reader {screen_reader}");
+        assert_eq!(id(&app), "hallbarhet");
+    }
+}
+
 #[test]
 fn idle_reset_returns_to_the_start_screen() {
     let now = Instant::now();

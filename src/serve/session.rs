@@ -10,14 +10,12 @@ use russh::server::{Handle, Msg};
 use russh::{Channel, ChannelMsg, ChannelWriteHalf};
 use tokio::sync::mpsc;
 
-use super::{Progress, Refusal, Shared, log, messages};
+use super::admission::{Refusal, Ticket, pty_size};
+use super::{Progress, Shared, log, messages};
 use crate::app::{App, Config};
 use crate::session::{LEAVE, Session};
 use crate::theme::Glyphs;
 
-/// The size when the client sends none (0×0), and the largest accepted.
-const DEFAULT_SIZE: (u16, u16) = (80, 24);
-const MAX_SIDE: u32 = 500;
 /// Frames waiting for a slow client; past this frames are dropped and one full frame is sent
 /// when the client catches up.
 const FRAMES_IN_FLIGHT: usize = 2;
@@ -66,17 +64,9 @@ struct Pty {
     height: u16,
 }
 
-/// A side from the client: 0 means "not given", and nothing is larger than [`MAX_SIDE`].
-fn side(value: u32, default: u16) -> u16 {
-    match value {
-        0 => default,
-        v => v.min(MAX_SIDE) as u16,
-    }
-}
-
-/// The size from a pty request or a window change.
+/// The size from a pty request or a window change, within the per-session budget.
 fn size(cols: u32, rows: u32) -> (u16, u16) {
-    (side(cols, DEFAULT_SIZE.0), side(rows, DEFAULT_SIZE.1))
+    pty_size(cols, rows)
 }
 
 fn clean_term(term: &str) -> String {
@@ -94,7 +84,7 @@ pub(crate) async fn run(
     channel: Channel<Msg>,
     handle: Handle,
     peer: SocketAddr,
-    refusal: Option<Refusal>,
+    ticket: Arc<Ticket>,
     progress: Arc<Progress>,
 ) {
     let (mut read, write) = channel.split();
@@ -125,19 +115,16 @@ pub(crate) async fn run(
                     (p.width, p.height) = size(col_width, row_height);
                 }
             }
-            Some(ChannelMsg::RequestShell { .. }) => match (refusal, &pty) {
-                (Some(Refusal::Busy), _) => break Some((text.busy, "busy")),
-                (Some(Refusal::PerIp), _) => break Some((text.per_ip, "per-ip")),
-                (None, None) => break Some((text.no_pty, "no-pty")),
-                (None, Some(_)) => break None,
-            },
-            Some(ChannelMsg::Exec { .. }) => {
-                break Some(match refusal {
-                    Some(Refusal::Busy) => (text.busy, "busy"),
-                    Some(Refusal::PerIp) => (text.per_ip, "per-ip"),
-                    None => (text.exec, "exec"),
-                });
+            // Only here does the connection become a session, counted against the limits.
+            Some(ChannelMsg::RequestShell { .. }) => {
+                match pty.as_ref().map(|_| ticket.start_session()) {
+                    None => break Some((text.no_pty, "no-pty")),
+                    Some(Err(Refusal::Busy)) => break Some((text.busy, "busy")),
+                    Some(Err(Refusal::PerIp)) => break Some((text.per_ip, "per-ip")),
+                    Some(Ok(())) => break None,
+                }
             }
+            Some(ChannelMsg::Exec { .. }) => break Some((text.exec, "exec")),
             Some(ChannelMsg::RequestSubsystem { .. }) => break Some(("", "subsystem")),
             Some(ChannelMsg::Eof | ChannelMsg::Close) | None => {
                 progress.ended.notify_one();
@@ -368,6 +355,8 @@ impl Visit {
                 return End::Quit;
             }
             self.send(out, shared);
+            // A frame is the costly step: other visitors' tasks run before this one's next.
+            tokio::task::yield_now().await;
         }
     }
 }

@@ -1,0 +1,480 @@
+//! The words for each problem, in Swedish and English: the message, and a hint where one helps.
+
+use super::diagnose::closer;
+use super::problem::{Issue, Place, Shape};
+use super::schema::Value;
+use super::{BUNDLED_NAME, MAX_DEPTH, MAX_FILE_BYTES};
+use crate::i18n::Lang;
+use crate::sanitize::clean;
+
+impl Place {
+    fn name(&self, lang: Lang) -> String {
+        match self {
+            Place::Document => lang.pick("dokumentet", "the document").into(),
+            Place::Vision => lang.pick("visionen", "the vision").into(),
+            Place::Contact => lang.pick("kontaktblocket", "the contact block").into(),
+            Place::Perspectives => lang
+                .pick("listan med perspektiv", "the list of perspectives")
+                .into(),
+            Place::Perspective(_, Some(id)) => {
+                let id = clean(id);
+                lang.pick(
+                    format!("perspektivet \"{id}\""),
+                    format!("perspective \"{id}\""),
+                )
+            }
+            Place::Perspective(n, None) => {
+                lang.pick(format!("perspektiv {n}"), format!("perspective {n}"))
+            }
+            Place::Goal(n, p, id) => {
+                let perspective = Place::Perspective(*p, id.clone()).name(lang);
+                lang.pick(
+                    format!("mål {n} i {perspective}"),
+                    format!("goal {n} of {perspective}"),
+                )
+            }
+        }
+    }
+}
+
+/// How ids are written, for hints.
+const ID_RULE_SV: &str = "ett id består av a–z, 0–9 och -, t.ex. \"bra-ekonomi\"";
+const ID_RULE_EN: &str = "an id uses a–z, 0–9 and -, e.g. \"bra-ekonomi\"";
+
+impl Issue {
+    /// The message and, where one helps, a hint.
+    pub fn describe(&self, lang: Lang) -> (String, Option<String>) {
+        let at = |(l, c): (usize, usize)| {
+            lang.pick(
+                format!("rad {l}, kolumn {c}"),
+                format!("line {l}, column {c}"),
+            )
+        };
+        match self {
+            Issue::NotFound => (lang.pick("filen finns inte".into(), "no such file".into()), None),
+            Issue::PermissionDenied => (
+                lang.pick(
+                    "filen får inte läsas (behörighet saknas)".into(),
+                    "permission denied".into(),
+                ),
+                None,
+            ),
+            Issue::IsDirectory => (
+                lang.pick(
+                    "är en katalog, inte en datafil".into(),
+                    "is a directory, not a data file".into(),
+                ),
+                None,
+            ),
+            Issue::Unreadable(e) => (
+                lang.pick(format!("kan inte läsas: {e}"), format!("cannot be read: {e}")),
+                None,
+            ),
+            Issue::TooBig(size) => (
+                match size {
+                    Some(n) => lang.pick(
+                        format!("filen är {n} byte; en datafil får vara högst {MAX_FILE_BYTES} byte"),
+                        format!(
+                            "the file is {n} bytes; a data file may be at most {MAX_FILE_BYTES} bytes"
+                        ),
+                    ),
+                    None => lang.pick(
+                        format!("filen är över {MAX_FILE_BYTES} byte, gränsen för en datafil"),
+                        format!(
+                            "the file is over {MAX_FILE_BYTES} bytes, the limit for a data file"
+                        ),
+                    ),
+                },
+                Some(lang.pick(
+                    "är det rätt fil?".into(),
+                    "is it the right file?".into(),
+                )),
+            ),
+            Issue::NotUtf8(byte) => (
+                lang.pick(
+                    format!("filen är inte UTF-8-text (byte {byte})"),
+                    format!("the file is not UTF-8 text (byte {byte})"),
+                ),
+                Some(lang.pick(
+                    "spara filen som UTF-8 i textredigeraren".into(),
+                    "save the file as UTF-8 in the text editor".into(),
+                )),
+            ),
+            Issue::Empty => (
+                lang.pick("filen är tom".into(), "the file is empty".into()),
+                Some(lang.pick(
+                    format!("börja med en kopia av {BUNDLED_NAME}"),
+                    format!("start from a copy of {BUNDLED_NAME}"),
+                )),
+            ),
+            Issue::TooDeep => (
+                lang.pick(
+                    format!("nästlat djupare än {MAX_DEPTH} nivåer"),
+                    format!("nested more than {MAX_DEPTH} levels deep"),
+                ),
+                Some(lang.pick(
+                    "ett dokument har bara några nivåer: Document → perspectives → Perspective → goals → Goal".into(),
+                    "a document has only a few levels: Document → perspectives → Perspective → goals → Goal".into(),
+                )),
+            ),
+            Issue::UnknownField {
+                place,
+                found,
+                expected,
+            } => {
+                let found = clean(found);
+                let fields = expected
+                    .iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let hint = match closest(&found, expected) {
+                    Some(c) => lang.pick(
+                        format!("menade du `{c}`? Fälten här: {fields}"),
+                        format!("did you mean `{c}`? The fields here: {fields}"),
+                    ),
+                    None => lang.pick(
+                        format!("fälten här: {fields}"),
+                        format!("the fields here: {fields}"),
+                    ),
+                };
+                let place = place.name(lang);
+                (
+                    lang.pick(
+                        format!("okänt fält `{found}` i {place}"),
+                        format!("unknown field `{found}` in {place}"),
+                    ),
+                    Some(hint),
+                )
+            }
+            Issue::MissingField { place, field } => {
+                let place = place.name(lang);
+                let shape = match Value::of_field(field) {
+                    Some(Value::Record(r)) => format!("{}(...)", r.name()),
+                    Some(Value::List(_)) => "[...]".into(),
+                    Some(Value::Text) | None => "\"...\"".into(),
+                };
+                (
+                    lang.pick(
+                        format!("{place} saknar `{field}`"),
+                        format!("{place} has no `{field}`"),
+                    ),
+                    Some(lang.pick(
+                        format!("lägg till `{field}: {shape},` före `)`"),
+                        format!("add `{field}: {shape},` before the `)`"),
+                    )),
+                )
+            }
+            Issue::DuplicateField {
+                place,
+                field,
+                first,
+            } => {
+                let place = place.name(lang);
+                (
+                    lang.pick(
+                        format!("fältet `{field}` står två gånger i {place}"),
+                        format!("the field `{field}` appears twice in {place}"),
+                    ),
+                    first.map(|p| {
+                        lang.pick(
+                            format!("första gången på {}; ta bort det ena", at(p)),
+                            format!("it first appears at {}; remove one of them", at(p)),
+                        )
+                    }),
+                )
+            }
+            Issue::WrongStruct { expected, found } => {
+                let found = clean(found);
+                (
+                    lang.pick(
+                        format!("här ska det stå `{expected}`, inte `{found}`"),
+                        format!("expected `{expected}` here, not `{found}`"),
+                    ),
+                    None,
+                )
+            }
+            Issue::WrongType {
+                place,
+                field,
+                shape,
+            } => {
+                let what = match field {
+                    Some(f) => {
+                        let (f, place) = (clean(f), place.name(lang));
+                        lang.pick(format!("`{f}` i {place}"), format!("`{f}` in {place}"))
+                    }
+                    None => place.name(lang),
+                };
+                let message = match shape {
+                    Shape::Text => lang.pick(
+                        format!("{what} ska vara en text inom citattecken"),
+                        format!("{what} should be a string in double quotes"),
+                    ),
+                    Shape::List => lang.pick(
+                        format!("{what} ska vara en lista inom [ ]"),
+                        format!("{what} should be a list in [ ]"),
+                    ),
+                    Shape::Struct(name) => lang.pick(
+                        format!("{what} ska vara `{name}(...)`"),
+                        format!("{what} should be `{name}(...)`"),
+                    ),
+                };
+                let hint = match (shape, field) {
+                    (Shape::Text, Some(f)) => Some(lang.pick(
+                        format!("till exempel `{}: \"...\",`", clean(f)),
+                        format!("for example `{}: \"...\",`", clean(f)),
+                    )),
+                    _ => None,
+                };
+                (message, hint)
+            }
+            Issue::MissingComma => (
+                lang.pick(
+                    "här saknas ett kommatecken".into(),
+                    "a comma is missing here".into(),
+                ),
+                Some(lang.pick(
+                    "varje fält och varje listelement slutar med `,`".into(),
+                    "every field and every list item ends with `,`".into(),
+                )),
+            ),
+            Issue::MissingColon(field) => {
+                let field = field.as_deref().map(clean);
+                (
+                    match &field {
+                        Some(f) => lang.pick(
+                            format!("`:` saknas efter `{f}`"),
+                            format!("a `:` is missing after `{f}`"),
+                        ),
+                        None => lang.pick("här saknas `:`".into(), "a `:` is missing here".into()),
+                    },
+                    Some(lang.pick(
+                        format!("skriv `{}: ...`", field.as_deref().unwrap_or("namn")),
+                        format!("write `{}: ...`", field.as_deref().unwrap_or("name")),
+                    )),
+                )
+            }
+            Issue::Mismatch {
+                found,
+                open: (open, l, c),
+            } => {
+                let want = closer(*open);
+                (
+                    lang.pick(
+                        format!("här står `{found}`, men `{open}` på {} är inte stängd med `{want}`", at((*l, *c))),
+                        format!("found `{found}`, but the `{open}` at {} is not closed with `{want}`", at((*l, *c))),
+                    ),
+                    Some(lang.pick(
+                        format!("lägg till `{want}` före, eller ta bort en `{found}` för mycket"),
+                        format!("add the `{want}` before it, or remove a `{found}` too many"),
+                    )),
+                )
+            }
+            Issue::ExpectedField(place) => {
+                let place = place.name(lang);
+                (
+                    lang.pick(
+                        format!("här ska ett fältnamn stå, i {place}"),
+                        format!("a field name belongs here, in {place}"),
+                    ),
+                    Some(lang.pick(
+                        "ett fält skrivs `namn: värde,`, t.ex. `title: \"...\",`".into(),
+                        "a field is written `name: value,`, e.g. `title: \"...\",`".into(),
+                    )),
+                )
+            }
+            Issue::UnclosedComment => (
+                lang.pick(
+                    "kommentaren som börjar här tar aldrig slut".into(),
+                    "the comment that starts here never ends".into(),
+                ),
+                Some(lang.pick(
+                    "avsluta den med */".into(),
+                    "end it with */".into(),
+                )),
+            ),
+            Issue::Unterminated { runs_to } => (
+                lang.pick(
+                    "texten som börjar här saknar avslutande `\"`".into(),
+                    "the string that starts here has no closing `\"`".into(),
+                ),
+                Some(match runs_to {
+                    Some(line) => lang.pick(
+                        format!("utan den fortsätter texten till rad {line}"),
+                        format!("without it, the string runs on to line {line}"),
+                    ),
+                    None => lang.pick(
+                        "filen tar slut inne i texten".into(),
+                        "the file ends inside the string".into(),
+                    ),
+                }),
+            ),
+            Issue::UnexpectedEnd { unclosed } => (
+                lang.pick(
+                    "filen tar slut mitt i dokumentet".into(),
+                    "the file ends in the middle of the document".into(),
+                ),
+                Some(match unclosed {
+                    Some((c, l, col)) => lang.pick(
+                        format!("`{c}` på {} stängs aldrig", at((*l, *col))),
+                        format!("the `{c}` at {} is never closed", at((*l, *col))),
+                    ),
+                    None => lang.pick(
+                        "är filen avkortad?".into(),
+                        "was the file cut short?".into(),
+                    ),
+                }),
+            ),
+            Issue::Trailing => (
+                lang.pick(
+                    "text efter dokumentets slut".into(),
+                    "text after the end of the document".into(),
+                ),
+                Some(lang.pick(
+                    "en `)` för mycket, eller något inklistrat efter sista `)`?".into(),
+                    "one `)` too many, or something pasted after the last `)`?".into(),
+                )),
+            ),
+            Issue::InvalidEscape => (
+                lang.pick(
+                    "okänd escape-sekvens i en text".into(),
+                    "unknown escape sequence in a string".into(),
+                ),
+                Some(lang.pick(
+                    "skriv \\\\ för ett bakstreck; giltiga är \\n, \\\", \\\\, \\t och \\u{...}"
+                        .into(),
+                    "write \\\\ for a backslash; valid ones are \\n, \\\", \\\\, \\t and \\u{...}"
+                        .into(),
+                )),
+            ),
+            Issue::Syntax(message) => (
+                lang.pick(
+                    format!("RON-syntaxfel: {message}"),
+                    format!("RON syntax error: {message}"),
+                ),
+                None,
+            ),
+            Issue::EmptyId(place) => {
+                let place = place.name(lang);
+                (
+                    lang.pick(
+                        format!("{place} har ett tomt id"),
+                        format!("{place} has an empty id"),
+                    ),
+                    Some(lang.pick(ID_RULE_SV.into(), ID_RULE_EN.into())),
+                )
+            }
+            Issue::BadId(place, id) => {
+                let (place, id) = (place.name(lang), clean(id));
+                let rule = lang.pick(ID_RULE_SV.into(), ID_RULE_EN.into());
+                let suggestion = suggest_id(&id);
+                let hint = if suggestion.is_empty() {
+                    rule
+                } else {
+                    lang.pick(
+                        format!("{rule}; här kanske \"{suggestion}\""),
+                        format!("{rule}; here perhaps \"{suggestion}\""),
+                    )
+                };
+                (
+                    lang.pick(
+                        format!("{place} har id \"{id}\" med andra tecken än a–z, 0–9 och -"),
+                        format!("{place} has the id \"{id}\", with characters other than a–z, 0–9 and -"),
+                    ),
+                    Some(hint),
+                )
+            }
+            Issue::DuplicateId {
+                place,
+                id,
+                first,
+                first_place,
+            } => {
+                let (place, id) = (place.name(lang), clean(id));
+                let other = first_place.name(lang);
+                let hint = match first {
+                    Some(p) => lang.pick(
+                        format!("{other} har samma id, på {}", at(*p)),
+                        format!("{other} has the same id, at {}", at(*p)),
+                    ),
+                    None => lang.pick(
+                        format!("{other} har samma id"),
+                        format!("{other} has the same id"),
+                    ),
+                };
+                (
+                    lang.pick(
+                        format!("{place} har id \"{id}\", som redan används"),
+                        format!("{place} has the id \"{id}\", which is already used"),
+                    ),
+                    Some(hint),
+                )
+            }
+            Issue::EmptyText { place, field } => {
+                let place = place.name(lang);
+                (
+                    lang.pick(
+                        format!("`{field}` i {place} är tom"),
+                        format!("the `{field}` of {place} is empty"),
+                    ),
+                    None,
+                )
+            }
+            Issue::NoPerspectives => (
+                lang.pick(
+                    "dokumentet har inga perspektiv".into(),
+                    "the document has no perspectives".into(),
+                ),
+                Some(lang.pick(
+                    "lägg till minst ett Perspective(id: ..., title: ..., goals: [...])".into(),
+                    "add at least one Perspective(id: ..., title: ..., goals: [...])".into(),
+                )),
+            ),
+        }
+    }
+}
+
+/// An id in the allowed letters that is close to what was written: "Hållbarhet" → "hallbarhet".
+pub(super) fn suggest_id(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.trim().chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'å' | 'ä' | 'á' | 'à' | 'â' => 'a',
+            'ö' | 'ó' | 'ò' | 'ô' | 'ø' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' => 'u',
+            c if c.is_ascii_lowercase() || c.is_ascii_digit() => c,
+            _ => '-',
+        };
+        if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+            out.push(c);
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The expected name nearest to what was written, if any is near.
+pub(super) fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
+    expected
+        .iter()
+        .map(|e| (edit_distance(found, e), *e))
+        .filter(|(d, e)| *d <= e.len().max(found.len()) / 2)
+        .min()
+        .map(|(_, e)| e)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

@@ -1,0 +1,120 @@
+//! The loader as a whole: the bundled file, what every struct refuses, where positions land.
+
+use super::messages::{closest, suggest_id};
+use super::problem::{EXCERPT_WIDTH, excerpt};
+use super::schema::Record;
+use super::*;
+use crate::i18n::Lang;
+use crate::text;
+
+#[test]
+fn the_bundled_document_loads_the_same_without_the_checks() {
+    let checked = load(BUNDLED_NAME, BUNDLED).expect("bundled file is valid");
+    assert!(!BUNDLED.starts_with('\u{feff}'));
+    assert_eq!(format!("{:?}", Outline::bundled()), format!("{checked:?}"));
+}
+
+#[test]
+fn bundled_document_is_valid() {
+    let outline = load(BUNDLED_NAME, BUNDLED).expect("bundled file is valid");
+    assert_eq!(outline.nodes.len(), 10);
+    assert_eq!(outline.goals().count(), 6);
+    assert_eq!(outline.nodes[0].kind, Kind::Vision);
+    assert_eq!(
+        outline.ids(),
+        [
+            "vision",
+            "hallbarhet",
+            "en-kommun-for-alla",
+            "ekokommun-i-framkant",
+            "utveckling",
+            "hog-sysselsattning",
+            "attraktivt-boende",
+            "effektivitet",
+            "bra-ekonomi",
+            "bra-verksamhet"
+        ]
+    );
+}
+
+/// The issue of the first problem loading `source`.
+fn first_issue(source: &str) -> Issue {
+    load("x.ron", source).unwrap_err().problems.remove(0).issue
+}
+
+#[test]
+fn every_type_refuses_unknown_fields() {
+    for record in [
+        Record::Document,
+        Record::Vision,
+        Record::Perspective,
+        Record::Goal,
+        Record::Contact,
+    ] {
+        let head = format!("{}(", record.name());
+        let source = BUNDLED.replacen(&head, &format!("{head} bogus: \"x\","), 1);
+        let Issue::UnknownField {
+            found, expected, ..
+        } = first_issue(&source)
+        else {
+            panic!("{head}: not an unknown field");
+        };
+        assert_eq!(found, "bogus", "{head}");
+        // The schema's table names the fields serde knows, in serde's order.
+        assert_eq!(expected, record.fields(), "{head}");
+    }
+}
+
+#[test]
+fn byte_order_mark_and_crlf_are_accepted() {
+    let crlf = BUNDLED.replace('\n', "\r\n");
+    assert!(load("x.ron", &format!("\u{feff}{crlf}")).is_ok());
+    let broken = format!("\u{feff}{}", BUNDLED.replacen("title:", "titel:", 1));
+    let e = load("x.ron", &broken).unwrap_err();
+    let line = BUNDLED.lines().position(|l| l.contains("title:")).unwrap() + 1;
+    assert_eq!(e.problems[0].position, Some((line, 5)));
+}
+
+#[test]
+fn wrong_type_names_the_field_and_node() {
+    let source = BUNDLED.replacen("title: \"Bra ekonomi\"", "title: 42", 1);
+    let issue = first_issue(&source);
+    assert_eq!(
+        issue,
+        Issue::WrongType {
+            place: Place::Goal(1, 3, Some("effektivitet".into())),
+            field: Some("title".into()),
+            shape: Shape::Text,
+        }
+    );
+    assert_eq!(
+        issue.describe(Lang::En).0,
+        "`title` in goal 1 of perspective \"effektivitet\" should be a string in double quotes"
+    );
+}
+
+#[test]
+fn ids_must_be_lowercase_ascii() {
+    for bad in ["Bra-ekonomi", "bra ekonomi", "bra_ekonomi", "ekonomi✓"] {
+        let source = BUNDLED.replace("\"bra-ekonomi\"", &format!("\"{bad}\""));
+        assert!(matches!(first_issue(&source), Issue::BadId(..)), "{bad}");
+    }
+    assert_eq!(suggest_id("Hållbarhet & Ö"), "hallbarhet-o");
+}
+
+#[test]
+fn a_long_line_is_shown_around_the_column() {
+    let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+    let (text, caret) = excerpt(&line, 301);
+    assert!(text::width(&text) <= EXCERPT_WIDTH + 2, "{text}");
+    assert_eq!(text.chars().nth(caret.len() - 1), Some('X'));
+    let (text, caret) = excerpt("\tå 漢字 x", 7);
+    assert_eq!(text, "    å 漢字 x");
+    assert_eq!(caret, format!("{}^", " ".repeat(11)));
+}
+
+#[test]
+fn closest_field_name() {
+    assert_eq!(closest("titel", &["id", "title", "text"]), Some("title"));
+    assert_eq!(closest("zzzzzzzz", &["id", "title"]), None);
+}

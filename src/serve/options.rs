@@ -1,0 +1,209 @@
+//! `malbild serve`'s options: what it can be told, their defaults, and `--help`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::args::Args;
+use crate::content::{self, Outline};
+use crate::i18n::Lang;
+use crate::sanitize;
+
+/// Everything `malbild serve` can be told.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub host_key: PathBuf,
+    pub max_sessions: usize,
+    pub max_per_ip: usize,
+    /// From accept to a running pty and shell: banner, key exchange, login and channel requests.
+    pub login_grace: Duration,
+    /// Connections not yet sessions, in total and per address.
+    pub max_startups: usize,
+    pub max_startups_per_ip: usize,
+    /// Without input from the visitor for this long, the session ends (keep-alives do not count).
+    pub idle_timeout: Duration,
+    /// No session lasts longer than this.
+    pub max_session: Duration,
+    pub kiosk: bool,
+    pub lang: Lang,
+    pub data: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 2222)),
+            host_key: default_host_key(),
+            max_sessions: 64,
+            max_per_ip: 16,
+            login_grace: Duration::from_secs(15),
+            max_startups: 64,
+            max_startups_per_ip: 8,
+            idle_timeout: Duration::from_secs(600),
+            max_session: Duration::from_secs(3600),
+            kiosk: false,
+            lang: Lang::Sv,
+            data: None,
+        }
+    }
+}
+
+/// `$STATE_DIRECTORY/host_ed25519_key` under systemd, else `malbild_host_ed25519_key` here.
+pub(crate) fn default_host_key() -> PathBuf {
+    match std::env::var_os("STATE_DIRECTORY") {
+        // systemd may list several directories, separated by ':'; the first is ours.
+        Some(dirs) if !dirs.is_empty() => {
+            let dirs = dirs.to_string_lossy().into_owned();
+            let first = dirs.split(':').next().unwrap_or_default().to_string();
+            PathBuf::from(first).join("host_ed25519_key")
+        }
+        _ => PathBuf::from("malbild_host_ed25519_key"),
+    }
+}
+
+/// The content: bundled, or `--data FILE`; errors in the interface language.
+pub fn load(settings: &Settings) -> Result<Outline, String> {
+    content::load_data(settings.data.as_deref(), settings.lang)
+}
+
+/// The result of parsing `serve`'s options.
+#[derive(Debug)]
+pub enum Parsed {
+    Run(Settings),
+    Help(Lang),
+}
+
+/// Parses the arguments after `serve`; a mistake is told in the `--lang` language.
+pub fn parse(args: &[String]) -> Result<Parsed, String> {
+    let mut args = Args::new(args);
+    let lang = args.lang();
+    let say = |sv: String, en: String| lang.pick(sv, en);
+    let mut s = Settings::default();
+    let mut help = false;
+    while let Some(name) = args.next_arg() {
+        let mut value = || {
+            args.value().ok_or_else(|| {
+                say(
+                    format!("{name} behöver ett värde"),
+                    format!("{name} needs a value"),
+                )
+            })
+        };
+        let number = |v: String, max: u64| -> Result<u64, String> {
+            v.parse::<u64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| {
+                    say(
+                        format!("{name} vill ha ett tal från 1 till {max}, inte \"{v}\""),
+                        format!("{name} takes a number from 1 to {max}, not \"{v}\""),
+                    )
+                })
+        };
+        match name.as_str() {
+            "-h" | "--help" => help = true,
+            "--listen" => {
+                let v = value()?;
+                s.listen = v.parse().map_err(|_| {
+                    say(
+                        format!("--listen vill ha ADRESS:PORT, inte \"{v}\""),
+                        format!("--listen takes ADDRESS:PORT, not \"{v}\""),
+                    )
+                })?;
+            }
+            "--host-key" => s.host_key = PathBuf::from(value()?),
+            "--max-sessions" => s.max_sessions = number(value()?, 100_000)? as usize,
+            "--max-per-ip" => s.max_per_ip = number(value()?, 100_000)? as usize,
+            "--login-grace" => s.login_grace = Duration::from_secs(number(value()?, 600)?),
+            "--max-startups" => s.max_startups = number(value()?, 100_000)? as usize,
+            "--max-startups-per-ip" => {
+                s.max_startups_per_ip = number(value()?, 100_000)? as usize;
+            }
+            "--idle-timeout" => s.idle_timeout = Duration::from_secs(number(value()?, 86_400)?),
+            "--max-session" => {
+                s.max_session = Duration::from_secs(number(value()?, 7 * 86_400)?);
+            }
+            "--kiosk" => s.kiosk = true,
+            "--data" => s.data = Some(PathBuf::from(value()?)),
+            "--lang" => {
+                let v = value()?;
+                s.lang = Lang::parse(&v).ok_or_else(|| {
+                    say(
+                        format!("okänt språk \"{v}\": välj sv eller en"),
+                        format!("unknown language \"{v}\": choose sv or en"),
+                    )
+                })?;
+            }
+            other => {
+                let other = sanitize::clean(other);
+                return Err(say(
+                    format!("okänt argument \"{other}\". Se malbild serve --help."),
+                    format!("unknown argument \"{other}\". See malbild serve --help."),
+                ));
+            }
+        }
+    }
+    Ok(if help {
+        Parsed::Help(s.lang)
+    } else {
+        Parsed::Run(s)
+    })
+}
+
+/// The `serve --help` text.
+pub fn help(lang: Lang) -> &'static str {
+    lang.pick(HELP_SV, HELP_EN)
+}
+
+const HELP_SV: &str = "\
+malbild serve – visionen och målen över SSH, för vem som helst, utan konto
+
+Användning: malbild serve [ALTERNATIV]
+
+  --listen ADRESS:PORT  var servern lyssnar (standard 127.0.0.1:2222)
+  --host-key FIL        värdnyckeln (Ed25519); skapas vid första start
+                        (standard $STATE_DIRECTORY/host_ed25519_key)
+  --max-sessions N      högst N samtidiga sessioner (standard 64)
+  --max-per-ip N        högst N samtidiga sessioner per adress (standard 16)
+  --login-grace SEK     högst SEK sekunder från anslutning till startad
+                        terminal (standard 15)
+  --max-startups N      högst N anslutningar som ännu inte är sessioner
+                        (standard 64)
+  --max-startups-per-ip N
+                        högst N sådana per adress (standard 8)
+  --idle-timeout SEK    avsluta efter SEK sekunder utan inmatning (standard 600)
+  --max-session SEK     ingen session längre än SEK sekunder (standard 3600)
+  --kiosk               kioskläge: ingen tangent avslutar
+  --data FIL            läs innehållet från FIL
+  --lang SPRÅK          sv (standard) eller en
+  -h, --help            visa den här hjälpen
+
+Besökare ansluter med: ssh -p PORT värd
+";
+
+const HELP_EN: &str = "\
+malbild serve – the vision and goals over SSH, for anyone, without an account
+
+Usage: malbild serve [OPTIONS]
+
+  --listen ADDRESS:PORT where to listen (default 127.0.0.1:2222)
+  --host-key FILE       the host key (Ed25519); made on first start
+                        (default $STATE_DIRECTORY/host_ed25519_key)
+  --max-sessions N      at most N sessions at once (default 64)
+  --max-per-ip N        at most N sessions at once per address (default 16)
+  --login-grace SECS    at most SECS seconds from connecting to a running terminal
+                        (default 15)
+  --max-startups N      at most N connections that are not sessions yet
+                        (default 64)
+  --max-startups-per-ip N
+                        at most N of those per address (default 8)
+  --idle-timeout SECS   end a session after SECS seconds without input (default 600)
+  --max-session SECS    no session longer than SECS seconds (default 3600)
+  --kiosk               kiosk mode: no key quits
+  --data FILE           read the content from FILE
+  --lang LANG           sv (default) or en
+  -h, --help            show this help
+
+Visitors connect with: ssh -p PORT host
+";
