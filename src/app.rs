@@ -187,7 +187,9 @@ pub enum LineKind {
 #[derive(Debug, Clone)]
 pub struct App {
     pub outline: Outline,
-    index: Index,
+    /// Folded on the first search, not at start: most visits never search, and the first
+    /// frame is sooner without it.
+    index: std::sync::OnceLock<Index>,
     pub config: Config,
     pub colour: bool,
     pub expanded: Vec<bool>,
@@ -218,7 +220,7 @@ pub struct App {
 impl App {
     /// The start screen for `outline`, at `now`.
     pub fn new(outline: Outline, config: Config, now: Instant) -> App {
-        let index = Index::new(&outline);
+        let index = std::sync::OnceLock::new();
         let n = outline.nodes.len();
         let colour = config.colour;
         let mut app = App {

@@ -2,12 +2,13 @@
 //!
 //! ratatui hands the backend only the cells that changed. This backend keeps a copy of what the
 //! terminal shows, so it can choose the cheapest way to get from one frame to the next: it
-//! writes a short stretch of unchanged cells rather than a cursor move around them, moves right
-//! with `CUF` rather than an absolute `CUP`, clears the rest of a row with one `EL` where the
-//! row ends blank and a stretch of blanks with one `ECH`, and changes only the SGR attributes that
-//! differ. The cursor goes last: each frame ends by moving it to where its owner parked it (the
-//! focused item, which braille displays and screen readers follow whether it is shown or not)
-//! and showing it if it is to be seen; a shown cursor is hidden while the cells are written.
+//! writes a short stretch of unchanged cells rather than a cursor move around them, moves along
+//! a row with `CUF`, `CUB`, `CR` or `CHA` and one row down with `LF` rather than an absolute
+//! `CUP` when that is shorter, clears the rest of a row with one `EL` where the row ends blank
+//! and a stretch of blanks with one `ECH`, and changes only the SGR attributes that differ. The
+//! cursor goes last: each frame ends by moving it to where its owner parked it (the focused
+//! item, which braille displays and screen readers follow whether it is shown or not) and
+//! showing it if it is to be seen; a shown cursor is hidden while the cells are written.
 
 use std::io::{self, Write};
 
@@ -36,6 +37,24 @@ pub struct Cursor {
 
 /// From this many blank cells in a row, erasing them (`ECH`) is cheaper than writing spaces.
 const ECH_FROM: usize = 6;
+
+/// A way along one row of the screen.
+#[derive(Debug, Clone, Copy)]
+enum Along {
+    Stay,
+    /// Write the cells in between again (they are cheap in the current pen).
+    Rewrite,
+    /// `CUF`.
+    Forward,
+    /// `CUB`.
+    Back,
+    /// `CR`, to the first column.
+    Return,
+    /// `CR`, then the cells before the target again.
+    ReturnRewrite,
+    /// `CHA`, to an absolute column.
+    Column,
+}
 
 /// The attributes an SGR sequence sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,28 +166,24 @@ impl<W: Write> Lean<W> {
         plain(cell) && cell.symbol() == " " && Pen::of(cell) == Pen::DEFAULT
     }
 
-    /// Moves the cursor to (`x`, `y`) the cheapest way it knows.
+    /// Moves the cursor to (`x`, `y`) the cheapest way it knows: along the row (rewriting the
+    /// cells in between, `CUF`, `CUB`, `CR`, `CHA`), one row down with `LF` and then along it,
+    /// or `CUP`. The terminal is in raw mode, so `LF` only moves down (as curses' `cud1` does);
+    /// it never scrolls here, as the row below exists.
     fn move_to(&mut self, x: u16, y: u16) {
-        match self.cursor {
-            Some((cx, cy)) if cy == y && cx == x => {}
-            Some((cx, cy)) if cy == y && cx < x => {
-                let gap = x - cx;
-                let cuf = if gap == 1 { 3 } else { 3 + digits(gap) };
-                let fill: Option<usize> = (cx..x).map(|gx| self.cheap(gx, y)).sum();
-                match fill {
-                    Some(bytes) if bytes <= cuf => {
-                        for gx in cx..x {
-                            if let Some(i) = self.index(gx, y) {
-                                self.frame
-                                    .extend_from_slice(self.shadow[i].symbol().as_bytes());
-                            }
-                        }
-                    }
-                    _ if gap == 1 => self.frame.extend_from_slice(b"\x1b[C"),
-                    _ => {
-                        let _ = write!(self.frame, "\x1b[{gap}C");
-                    }
-                }
+        let cup = match x {
+            0 => 3 + digits(y + 1),
+            _ => 4 + digits(y + 1) + digits(x + 1),
+        };
+        let along = match self.cursor {
+            Some((cx, cy)) if cy == y || cy + 1 == y => Some((cx, cy, self.along(cx, x, y))),
+            _ => None,
+        };
+        match along {
+            Some((cx, cy, (_, way))) if cy == y => self.go_along(way, cx, x, y),
+            Some((cx, _, (bytes, way))) if 1 + bytes < cup => {
+                self.frame.push(b'\n');
+                self.go_along(way, cx, x, y);
             }
             _ if x == 0 => {
                 let _ = write!(self.frame, "\x1b[{}H", y + 1);
@@ -180,49 +195,118 @@ impl<W: Write> Lean<W> {
         self.cursor = Some((x, y));
     }
 
+    /// The cheapest way along row `y` from column `from` to `x`, and its bytes.
+    fn along(&self, from: u16, x: u16, y: u16) -> (usize, Along) {
+        let csi = |n: u16| if n == 1 { 3 } else { 3 + digits(n) };
+        // Each cell rewritten is a byte at least: only a few are ever worth looking at.
+        let fill = |start: u16, best: usize| -> Option<usize> {
+            if usize::from(x - start) >= best {
+                return None;
+            }
+            (start..x).map(|gx| self.cheap(gx, y)).sum()
+        };
+        fn consider(best: &mut (usize, Along), bytes: usize, way: Along) {
+            if bytes < best.0 {
+                *best = (bytes, way);
+            }
+        }
+        let mut best = (3 + digits(x + 1), Along::Column);
+        match from.cmp(&x) {
+            std::cmp::Ordering::Equal => consider(&mut best, 0, Along::Stay),
+            std::cmp::Ordering::Less => {
+                consider(&mut best, csi(x - from), Along::Forward);
+                if let Some(bytes) = fill(from, best.0) {
+                    consider(&mut best, bytes, Along::Rewrite);
+                }
+            }
+            std::cmp::Ordering::Greater => consider(&mut best, csi(from - x), Along::Back),
+        }
+        if x == 0 {
+            consider(&mut best, 1, Along::Return);
+        } else if let Some(bytes) = fill(0, best.0.saturating_sub(1)) {
+            consider(&mut best, 1 + bytes, Along::ReturnRewrite);
+        }
+        best
+    }
+
+    fn go_along(&mut self, way: Along, from: u16, x: u16, y: u16) {
+        let rewrite = |lean: &mut Lean<W>, start: u16| {
+            for gx in start..x {
+                if let Some(i) = lean.index(gx, y) {
+                    lean.frame
+                        .extend_from_slice(lean.shadow[i].symbol().as_bytes());
+                }
+            }
+        };
+        match way {
+            Along::Stay => {}
+            Along::Rewrite => rewrite(self, from),
+            Along::Forward if x - from == 1 => self.frame.extend_from_slice(b"\x1b[C"),
+            Along::Forward => {
+                let _ = write!(self.frame, "\x1b[{}C", x - from);
+            }
+            Along::Back if from - x == 1 => self.frame.extend_from_slice(b"\x1b[D"),
+            Along::Back => {
+                let _ = write!(self.frame, "\x1b[{}D", from - x);
+            }
+            Along::Return => self.frame.push(b'\r'),
+            Along::ReturnRewrite => {
+                self.frame.push(b'\r');
+                rewrite(self, 0);
+            }
+            Along::Column if x == 0 => self.frame.extend_from_slice(b"\x1b[G"),
+            Along::Column => {
+                let _ = write!(self.frame, "\x1b[{}G", x + 1);
+            }
+        }
+    }
+
     /// Sets the SGR attributes to `to`, writing only what differs.
     fn set_pen(&mut self, to: Pen) {
         if self.pen == Some(to) {
             return;
         }
-        let mut params: Vec<u8> = Vec::with_capacity(16);
+        let out = &mut self.frame;
+        out.extend_from_slice(b"\x1b[");
+        let start = out.len();
         let from = match self.pen {
             Some(from) if (from.modifier - to.modifier).is_empty() => from,
             _ => {
-                params.push(b'0');
+                out.push(b'0');
                 Pen::DEFAULT
             }
         };
-        let mut push = |code: &str| {
-            if !params.is_empty() {
-                params.push(b';');
+        // Written straight into the frame: a pen changes many times a frame.
+        let separate = |out: &mut Vec<u8>| {
+            if out.len() > start {
+                out.push(b';');
             }
-            params.extend_from_slice(code.as_bytes());
         };
         for (flag, code) in [
-            (Modifier::BOLD, "1"),
-            (Modifier::DIM, "2"),
-            (Modifier::ITALIC, "3"),
-            (Modifier::UNDERLINED, "4"),
-            (Modifier::SLOW_BLINK, "5"),
-            (Modifier::RAPID_BLINK, "6"),
-            (Modifier::REVERSED, "7"),
-            (Modifier::HIDDEN, "8"),
-            (Modifier::CROSSED_OUT, "9"),
+            (Modifier::BOLD, b'1'),
+            (Modifier::DIM, b'2'),
+            (Modifier::ITALIC, b'3'),
+            (Modifier::UNDERLINED, b'4'),
+            (Modifier::SLOW_BLINK, b'5'),
+            (Modifier::RAPID_BLINK, b'6'),
+            (Modifier::REVERSED, b'7'),
+            (Modifier::HIDDEN, b'8'),
+            (Modifier::CROSSED_OUT, b'9'),
         ] {
             if to.modifier.contains(flag) && !from.modifier.contains(flag) {
-                push(code);
+                separate(out);
+                out.push(code);
             }
         }
         if to.fg != from.fg {
-            push(&colour(to.fg, false));
+            separate(out);
+            colour(out, to.fg, false);
         }
         if to.bg != from.bg {
-            push(&colour(to.bg, true));
+            separate(out);
+            colour(out, to.bg, true);
         }
-        self.frame.extend_from_slice(b"\x1b[");
-        self.frame.extend_from_slice(&params);
-        self.frame.push(b'm');
+        out.push(b'm');
         self.pen = Some(to);
     }
 
@@ -328,33 +412,37 @@ impl<W: Write> Lean<W> {
 }
 
 /// The SGR parameters for a colour: the 16 base colours as 30–37/90–97 (40–47/100–107).
-fn colour(c: Color, background: bool) -> String {
-    let base = |n: u8| {
+fn colour(out: &mut Vec<u8>, c: Color, background: bool) {
+    let base = |out: &mut Vec<u8>, n: u8| {
         let n = if n < 8 { 30 + n } else { 90 + n - 8 };
-        (if background { n + 10 } else { n }).to_string()
+        let _ = write!(out, "{}", if background { n + 10 } else { n });
     };
     let layer = if background { 48 } else { 38 };
     match c {
-        Color::Reset => (if background { "49" } else { "39" }).to_string(),
-        Color::Black => base(0),
-        Color::Red => base(1),
-        Color::Green => base(2),
-        Color::Yellow => base(3),
-        Color::Blue => base(4),
-        Color::Magenta => base(5),
-        Color::Cyan => base(6),
-        Color::Gray => base(7),
-        Color::DarkGray => base(8),
-        Color::LightRed => base(9),
-        Color::LightGreen => base(10),
-        Color::LightYellow => base(11),
-        Color::LightBlue => base(12),
-        Color::LightMagenta => base(13),
-        Color::LightCyan => base(14),
-        Color::White => base(15),
-        Color::Indexed(n) if n < 16 => base(n),
-        Color::Indexed(n) => format!("{layer};5;{n}"),
-        Color::Rgb(r, g, b) => format!("{layer};2;{r};{g};{b}"),
+        Color::Reset => out.extend_from_slice(if background { b"49" } else { b"39" }),
+        Color::Black => base(out, 0),
+        Color::Red => base(out, 1),
+        Color::Green => base(out, 2),
+        Color::Yellow => base(out, 3),
+        Color::Blue => base(out, 4),
+        Color::Magenta => base(out, 5),
+        Color::Cyan => base(out, 6),
+        Color::Gray => base(out, 7),
+        Color::DarkGray => base(out, 8),
+        Color::LightRed => base(out, 9),
+        Color::LightGreen => base(out, 10),
+        Color::LightYellow => base(out, 11),
+        Color::LightBlue => base(out, 12),
+        Color::LightMagenta => base(out, 13),
+        Color::LightCyan => base(out, 14),
+        Color::White => base(out, 15),
+        Color::Indexed(n) if n < 16 => base(out, n),
+        Color::Indexed(n) => {
+            let _ = write!(out, "{layer};5;{n}");
+        }
+        Color::Rgb(r, g, b) => {
+            let _ = write!(out, "{layer};2;{r};{g};{b}");
+        }
     }
 }
 
@@ -373,7 +461,13 @@ fn columns(symbol: &str) -> usize {
 }
 
 fn digits(n: u16) -> usize {
-    n.to_string().len()
+    match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
+    }
 }
 
 impl<W: Write> Backend for Lean<W> {
@@ -656,17 +750,17 @@ mod tests {
         };
         assert_eq!(
             frame("abc", at(2, 1, true)),
-            "\x1b[1H\x1b[0mabc\x1b[2;3H\x1b[?25h"
+            "\x1b[1H\x1b[0mabc\n\x1b[D\x1b[?25h"
         );
         // Shown: hidden before the cells, shown again once it is back in place.
         assert_eq!(
             frame("abd", at(2, 1, true)),
-            "\x1b[?25l\x1b[1;3Hd\x1b[2;3H\x1b[?25h"
+            "\x1b[?25l\x1b[1;3Hd\n\x1b[D\x1b[?25h"
         );
         // Nothing changed: nothing written.
         assert_eq!(frame("abd", at(2, 1, true)), "");
         // Parked, hidden: moved there all the same.
-        assert_eq!(frame("abd", at(0, 2, false)), "\x1b[3H\x1b[?25l");
+        assert_eq!(frame("abd", at(0, 2, false)), "\n\r\x1b[?25l");
         assert_eq!(frame("xbd", at(0, 2, false)), "\x1b[1Hx\x1b[3H");
     }
 
@@ -696,6 +790,11 @@ mod tests {
 
     #[test]
     fn colours_are_the_sixteen_base_codes() {
+        let colour = |c, background| {
+            let mut out = Vec::new();
+            super::colour(&mut out, c, background);
+            String::from_utf8(out).unwrap()
+        };
         assert_eq!(colour(Color::Blue, false), "34");
         assert_eq!(colour(Color::LightCyan, false), "96");
         assert_eq!(colour(Color::Yellow, true), "43");

@@ -21,6 +21,7 @@ pub use platform::restore;
 /// Runs the interface until the user quits, a signal arrives or the terminal goes away.
 /// Returns the exit status.
 pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
+    platform::one_arena();
     let tty = platform::Tty::open()?;
     let _vt = crate::kiosk::lock_vt(app.config.kiosk);
     let (tx, rx) = mpsc::channel();
@@ -35,14 +36,22 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     }
     let (width, height) = platform::size();
     let mut session = Session::new(app, admin_exit, width, height, Instant::now());
-    platform::spawn_input(&tty, tx);
-    let result = event_loop(&mut session, &rx);
+    let mut out = platform::Output::stdout();
+    // The first frame goes out before the reader thread starts, so nothing else runs while it
+    // is drawn; keys typed meanwhile wait in the tty.
+    let result = out
+        .write_all(&session.take_output())
+        .and_then(|()| platform::spawn_input(&tty, tx))
+        .and_then(|()| event_loop(&mut session, &rx, &mut out));
     platform::restore();
     result
 }
 
-fn event_loop(session: &mut Session, rx: &Receiver<Message>) -> io::Result<i32> {
-    let mut out = platform::Output::stdout();
+fn event_loop(
+    session: &mut Session,
+    rx: &Receiver<Message>,
+    out: &mut platform::Output,
+) -> io::Result<i32> {
     loop {
         let bytes = session.take_output();
         if !bytes.is_empty() {

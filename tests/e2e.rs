@@ -1107,6 +1107,383 @@ fn measure() {
     let _ = p.wait_exit(TIMEOUT);
 }
 
+/// The release build when there is one (start-up is what is measured, and a debug build's is
+/// not the product's), else the test's own.
+fn release_binary() -> String {
+    if let Some(bin) = std::env::var_os("MALBILD_BIN") {
+        return bin.to_string_lossy().into_owned();
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/target").to_string());
+    let release = format!("{target}/release/malbild");
+    if std::path::Path::new(&release).is_file() {
+        release
+    } else {
+        env!("CARGO_BIN_EXE_malbild").to_string()
+    }
+}
+
+fn less_binary() -> Option<String> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|d| d.join("less"))
+        .find(|p| p.is_file())
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
+/// One start of a program at 80×24: the times to its first and last byte of the settled
+/// first frame, its size, and its memory then.
+struct Start {
+    first_byte: Duration,
+    last_byte: Duration,
+    bytes: usize,
+    peak_rss: u64,
+    private_dirty: u64,
+}
+
+fn spawn_for_comparison(program: &str, args: &[&str]) -> Spawn {
+    Spawn::new(args).program(program).env("LESSHISTFILE", "-")
+}
+
+fn start_once(program: &str, args: &[&str]) -> Start {
+    let t = Instant::now();
+    let mut p = spawn_for_comparison(program, args).start();
+    assert!(p.wait_len(1, TIMEOUT), "{program} wrote nothing");
+    let bytes = p.settle(Duration::from_millis(250), TIMEOUT);
+    let (first, last) = {
+        let o = p.output();
+        (o.first.unwrap(), o.last.unwrap())
+    };
+    let start = Start {
+        first_byte: first.duration_since(t),
+        last_byte: last.duration_since(t),
+        bytes,
+        peak_rss: p.peak_rss_kib(),
+        private_dirty: p.private_dirty_kib(),
+    };
+    p.send(b"q");
+    let _ = p.wait_exit(TIMEOUT);
+    start
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+fn range(values: &[f64]) -> (f64, f64) {
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lo, hi)
+}
+
+/// Decimal digits of `n`, as in a CSI parameter.
+fn digits(n: u16) -> usize {
+    n.to_string().len()
+}
+
+/// The fewest bytes that move the cursor from `from` to `to` (rows and columns from 0): CUP,
+/// or a vertical move (LF, CUU/CUD) plus a horizontal one (CR, BS, CUF/CUB).
+fn move_bytes(from: (u16, u16), to: (u16, u16)) -> usize {
+    let csi = |n: u16| if n == 1 { 3 } else { 3 + digits(n) };
+    let cup = match to {
+        (0, 0) => 3,
+        (r, 0) => 3 + digits(r + 1),
+        (r, c) => 4 + digits(r + 1) + digits(c + 1),
+    };
+    let vertical = match to.0.cmp(&from.0) {
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => usize::from(to.0 - from.0).min(csi(to.0 - from.0)),
+        std::cmp::Ordering::Less => csi(from.0 - to.0),
+    };
+    let horizontal = match to.1.cmp(&from.1) {
+        std::cmp::Ordering::Equal => 0,
+        _ if to.1 == 0 => 1,
+        std::cmp::Ordering::Greater => csi(to.1 - from.1),
+        std::cmp::Ordering::Less => usize::from(from.1 - to.1).min(csi(from.1 - to.1)),
+    };
+    cup.min(vertical + horizontal)
+}
+
+/// How a cell is drawn: foreground, background, bold, italic, underline, inverse.
+type Look = (vt100::Color, vt100::Color, bool, bool, bool, bool);
+
+/// Digits of one SGR colour parameter: 39/49, 30–37, 90–97, 40–47, 100–107, 38;5;N, 38;2;R;G;B.
+fn colour_digits(colour: vt100::Color, background: bool) -> usize {
+    match colour {
+        vt100::Color::Default => 2,
+        vt100::Color::Idx(n) if n < 8 => 2,
+        vt100::Color::Idx(n) if n < 16 => 2 + usize::from(background),
+        vt100::Color::Idx(n) => 5 + digits(n.into()),
+        vt100::Color::Rgb(r, g, b) => 7 + digits(r.into()) + digits(g.into()) + digits(b.into()),
+    }
+}
+
+/// The shortest SGR sequence from `from` to `to`: the parameters that change, or a reset (an
+/// empty first parameter) and every attribute `to` has.
+fn sgr_bytes(from: Look, to: Look) -> usize {
+    let flags = |l: Look| [l.2, l.3, l.4, l.5];
+    let mut change = Vec::new();
+    if from.0 != to.0 {
+        change.push(colour_digits(to.0, false));
+    }
+    if from.1 != to.1 {
+        change.push(colour_digits(to.1, true));
+    }
+    for (was, is) in flags(from).into_iter().zip(flags(to)) {
+        if was != is {
+            // On: 1, 3, 4, 7; off: 22, 23, 24, 27.
+            change.push(if is { 1 } else { 2 });
+        }
+    }
+    let mut reset = vec![0];
+    if to.0 != vt100::Color::Default {
+        reset.push(colour_digits(to.0, false));
+    }
+    if to.1 != vt100::Color::Default {
+        reset.push(colour_digits(to.1, true));
+    }
+    reset.extend(flags(to).into_iter().filter(|&on| on).map(|_| 1));
+    let length = |params: &[usize]| 2 + params.iter().sum::<usize>() + params.len();
+    length(&change).min(length(&reset))
+}
+
+/// A lower bound for the bytes that turn screen `before` into `after`: the changed cells' own
+/// text (UTF-8), blanks at most 3 bytes a stretch (EL, ECH), the fewest cursor moves between
+/// runs (or rewriting the unchanged cells between, when that is shorter), and the shortest SGR
+/// for each change of attributes along the way (the first one free, as the pen the frame
+/// starts with is not known); a blank whose only change is its foreground costs nothing. No
+/// scrolling. Returns the changed cells too, compared as `Pty::cells` compares them.
+fn frame_floor(before: &vt100::Screen, after: &vt100::Screen) -> (usize, usize) {
+    let look = |c: &vt100::Cell| -> Look {
+        (
+            c.fgcolor(),
+            c.bgcolor(),
+            c.bold(),
+            c.italic(),
+            c.underline(),
+            c.inverse(),
+        )
+    };
+    let text = |c: &vt100::Cell| match c.contents() {
+        "" => " ".to_string(),
+        t => t.to_string(),
+    };
+    let blank = |c: &vt100::Cell| c.contents().trim().is_empty();
+    // A blank looks the same whatever its foreground and boldness.
+    let shows = |c: &vt100::Cell| {
+        if blank(c) {
+            (
+                String::new(),
+                (
+                    vt100::Color::Default,
+                    c.bgcolor(),
+                    false,
+                    false,
+                    c.underline(),
+                    c.inverse(),
+                ),
+            )
+        } else {
+            (text(c), look(c))
+        }
+    };
+    let (rows, cols) = after.size();
+    let changed = (0..rows)
+        .flat_map(|r| (0..cols).map(move |c| (r, c)))
+        .filter(|&(r, c)| match (before.cell(r, c), after.cell(r, c)) {
+            (Some(o), Some(n)) => text(o) != text(n) || look(o) != look(n),
+            _ => false,
+        })
+        .count();
+    let mut cursor = before.cursor_position();
+    let mut pen = None;
+    let mut floor = 0;
+    for row in 0..rows {
+        let mut col = 0;
+        while col < cols {
+            let (Some(old), Some(new)) = (before.cell(row, col), after.cell(row, col)) else {
+                col += 1;
+                continue;
+            };
+            if shows(old) == shows(new) {
+                col += 1;
+                continue;
+            }
+            // A run of changed cells starts here. Blanks that stay blank may join a stretch of
+            // blanks being erased, since one erase covers them all.
+            let differs = |c: u16| match (before.cell(row, c), after.cell(row, c)) {
+                (Some(o), Some(n)) => shows(o) != shows(n),
+                _ => false,
+            };
+            let mut end = col;
+            let mut run: Vec<vt100::Cell> = Vec::new();
+            while end < cols {
+                let Some(n) = after.cell(row, end) else {
+                    break;
+                };
+                let joins = blank(n) && run.last().is_some_and(&blank);
+                if !differs(end) && !joins {
+                    break;
+                }
+                run.push(n.clone());
+                end += 1;
+            }
+            while end > col && !differs(end - 1) {
+                run.pop();
+                end -= 1;
+            }
+            floor += if cursor.0 == row && cursor.1 < col {
+                let gap: usize = (cursor.1..col)
+                    .filter_map(|c| after.cell(row, c))
+                    .map(|c| text(c).len())
+                    .sum();
+                gap.min(move_bytes(cursor, (row, col)))
+            } else {
+                move_bytes(cursor, (row, col))
+            };
+            // Blanks go a stretch at a time, in at most 3 bytes (EL, ECH) or one a cell.
+            for stretch in run.chunk_by(|x, y| blank(x) == blank(y)) {
+                if blank(&stretch[0]) {
+                    floor += stretch.len().min(3);
+                    continue;
+                }
+                for cell in stretch {
+                    if cell.is_wide_continuation() {
+                        continue;
+                    }
+                    if let Some(p) = pen.filter(|&p| p != look(cell)) {
+                        floor += sgr_bytes(p, look(cell));
+                    }
+                    pen = Some(look(cell));
+                    floor += text(cell).len();
+                }
+            }
+            cursor = (row, end.min(cols - 1));
+            col = end;
+        }
+    }
+    (changed, floor)
+}
+
+/// Down×5 Up×2 from the start screen: bytes, changed cells and the floor of each step.
+fn key_steps(program: &str, args: &[&str]) -> Vec<(usize, usize, usize)> {
+    let mut p = spawn_for_comparison(program, args).start();
+    p.wait_len(1, TIMEOUT);
+    p.settle(Duration::from_millis(300), TIMEOUT);
+    // A terminal sends the arrows as SS3 once the program asks for application cursor keys
+    // (less does, through the terminfo `smkx`).
+    let application = find_last(&p.raw(), b"\x1b[?1h") > find_last(&p.raw(), b"\x1b[?1l");
+    let (down, up) = if application {
+        (&b"\x1bOB"[..], &b"\x1bOA"[..])
+    } else {
+        (DOWN, UP)
+    };
+    let mut steps = Vec::new();
+    for key in [down, down, down, down, down, up, up] {
+        let before = p.output().parser.screen().clone();
+        let bytes = p.key_cost(key);
+        let after = p.output().parser.screen().clone();
+        let (cells, floor) = frame_floor(&before, &after);
+        steps.push((bytes, cells, floor));
+    }
+    p.send(b"q");
+    let _ = p.wait_exit(TIMEOUT);
+    steps
+}
+
+/// malbild beside `less data/source.txt` on the same ground: start-up, memory, bytes a key.
+/// Figures for a person, not assertions (the machine may be shared and noisy): the starts
+/// alternate, pair by pair, and the medians are what to read. Build the release binary
+/// first: `cargo build --release && cargo test --test e2e -- --ignored --nocapture versus_less`
+/// (`VERSUS_PAIRS` sets the number of pairs, 20 unless told).
+#[test]
+#[ignore]
+fn versus_less() {
+    let Some(less) = less_binary() else {
+        println!("less: not installed");
+        return;
+    };
+    let malbild = release_binary();
+    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/data/source.txt");
+    let pairs: usize = std::env::var("VERSUS_PAIRS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    // A binary just built sits in dirty page-cache pages, which smaps counts as the process's
+    // private dirty memory until they are written back.
+    // SAFETY: sync only asks the kernel to write back.
+    unsafe { libc::sync() };
+    let ours = |m: &str| start_once(m, &[]);
+    let theirs = |l: &str| start_once(l, &[source]);
+    for _ in 0..3 {
+        ours(&malbild);
+        theirs(&less);
+    }
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for i in 0..pairs {
+        if i % 2 == 0 {
+            a.push(ours(&malbild));
+            b.push(theirs(&less));
+        } else {
+            b.push(theirs(&less));
+            a.push(ours(&malbild));
+        }
+    }
+    println!("{malbild} beside {less} {source}");
+    println!("80x24, {pairs} pairs after 3 warm-up pairs, order alternating; median (range)");
+    println!(
+        "{:<30} {:>22} {:>22} {:>24}",
+        "", "malbild", "less", "ratio of pairs"
+    );
+    let row = |name: &str, unit: &str, f: &dyn Fn(&Start) -> f64| {
+        let xs: Vec<f64> = a.iter().map(f).collect();
+        let ys: Vec<f64> = b.iter().map(f).collect();
+        let rs: Vec<f64> = xs.iter().zip(&ys).map(|(x, y)| x / y).collect();
+        let cell = |v: &[f64]| {
+            let (lo, hi) = range(v);
+            format!("{:.2} ({:.2}–{:.2}) {unit}", median(v.to_vec()), lo, hi)
+        };
+        let (lo, hi) = range(&rs);
+        println!(
+            "{name:<30} {:>22} {:>22} {:>24}",
+            cell(&xs),
+            cell(&ys),
+            format!("{:.2} ({:.2}–{:.2})", median(rs.clone()), lo, hi)
+        );
+    };
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    row("last byte of the first frame", "ms", &|s| ms(s.last_byte));
+    row("first byte", "ms", &|s| ms(s.first_byte));
+    row("peak RSS (VmHWM)", "KiB", &|s| s.peak_rss as f64);
+    row("private dirty (smaps_rollup)", "KiB", &|s| {
+        s.private_dirty as f64
+    });
+    row("first frame", "B", &|s| s.bytes as f64);
+
+    println!("\nDown×5 Up×2 from the start screen: bytes / changed cells (bytes a cell), floor");
+    for (name, steps) in [
+        ("malbild", key_steps(&malbild, &[])),
+        ("less", key_steps(&less, &[source])),
+    ] {
+        println!("{name}");
+        for ((bytes, cells, floor), key) in steps.iter().zip(["Down"; 5].iter().chain(&["Up"; 2])) {
+            println!(
+                "  {key:<5} {bytes:>5} B / {cells:>4} cells ({:.2} B/cell)   floor {floor:>5} B \
+                 ({:.2} B/cell, {:+} B from it)",
+                *bytes as f64 / (*cells).max(1) as f64,
+                *floor as f64 / (*cells).max(1) as f64,
+                *bytes as i64 - *floor as i64
+            );
+        }
+    }
+}
+
 /// A terminal that stops taking output (a stalled SSH connection) blocks every write; a
 /// signal must still end the process.
 #[test]

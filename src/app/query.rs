@@ -2,7 +2,7 @@
 //! as it was.
 
 use super::{App, Focus, Search};
-use crate::search::{self, Folded};
+use crate::search::{self, Folded, Index};
 use crate::text;
 
 impl App {
@@ -40,7 +40,9 @@ impl App {
     /// Re-runs the query: filter, expand the path to each match, select the first one.
     pub(super) fn apply_query(&mut self) {
         self.search.words = search::words(&self.search.query);
-        self.search.matches = self.index.matching(&self.search.words);
+        let outline = &self.outline;
+        let index = self.index.get_or_init(|| Index::new(outline));
+        self.search.matches = index.matching(&self.search.words);
         let (saved_expanded, saved_selected) = match &self.search.saved {
             Some((e, s)) => (e.clone(), *s),
             None => (self.expanded.clone(), self.selected),

@@ -9,7 +9,7 @@ use super::problem::{Issue, LoadError, Problem};
 use super::schema::Document;
 use super::source::{LineMap, Source};
 use super::validate::validate;
-use super::{BUNDLED, BUNDLED_NAME, MAX_DEPTH, MAX_FILE_BYTES};
+use super::{MAX_DEPTH, MAX_FILE_BYTES};
 use crate::i18n::Lang;
 
 /// Reads a data file, refusing what cannot be one: a missing file, a directory, a file over
@@ -66,7 +66,7 @@ pub fn load_file(path: &Path) -> Result<Outline, LoadError> {
 /// errors as a message in `lang`.
 pub fn load_data(data: Option<&Path>, lang: Lang) -> Result<Outline, String> {
     match data {
-        None => load(BUNDLED_NAME, BUNDLED),
+        None => Ok(Outline::bundled()),
         Some(path) => load_file(path),
     }
     .map_err(|e| e.render(lang))

@@ -8,6 +8,13 @@ use crate::i18n::Lang;
 use crate::text;
 
 #[test]
+fn the_bundled_document_loads_the_same_without_the_checks() {
+    let checked = load(BUNDLED_NAME, BUNDLED).expect("bundled file is valid");
+    assert!(!BUNDLED.starts_with('\u{feff}'));
+    assert_eq!(format!("{:?}", Outline::bundled()), format!("{checked:?}"));
+}
+
+#[test]
 fn bundled_document_is_valid() {
     let outline = load(BUNDLED_NAME, BUNDLED).expect("bundled file is valid");
     assert_eq!(outline.nodes.len(), 10);

@@ -20,6 +20,8 @@ pub struct Output {
     pub raw: Vec<u8>,
     /// The screen those bytes draw.
     pub parser: vt100::Parser,
+    /// When the first byte arrived.
+    pub first: Option<Instant>,
     /// When the last byte arrived.
     pub last: Option<Instant>,
     /// The child closed its side (it exited, or the pty is gone).
@@ -160,6 +162,7 @@ impl Pty {
             Mutex::new(Output {
                 raw: Vec::new(),
                 parser: vt100::Parser::new(spec.rows, spec.cols, 0),
+                first: None,
                 last: None,
                 closed: false,
             }),
@@ -209,7 +212,9 @@ impl Pty {
                         let mut out = lock.lock().unwrap();
                         out.raw.extend_from_slice(&buf[..n]);
                         out.parser.process(&buf[..n]);
-                        out.last = Some(Instant::now());
+                        let now = Instant::now();
+                        out.first.get_or_insert(now);
+                        out.last = Some(now);
                         cv.notify_all();
                     }
                 }
@@ -490,6 +495,13 @@ impl Pty {
             total += status_field(&status, "voluntary_ctxt_switches:").unwrap_or(0);
         }
         total
+    }
+
+    /// Private dirty memory in KiB: what this process alone has written to (smaps_rollup).
+    pub fn private_dirty_kib(&self) -> u64 {
+        let rollup =
+            std::fs::read_to_string(format!("/proc/{}/smaps_rollup", self.pid)).unwrap_or_default();
+        status_field(&rollup, "Private_Dirty:").unwrap_or(0)
     }
 
     /// Peak resident set size in KiB (VmHWM).
