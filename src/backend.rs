@@ -3,7 +3,7 @@
 //! ratatui hands the backend only the cells that changed. This backend keeps a copy of what the
 //! terminal shows, so it can choose the cheapest way to get from one frame to the next: it
 //! writes a short stretch of unchanged cells rather than a cursor move around them, moves along
-//! a row with `CUF`, `CUB`, `CR` or `CHA` and one row down with `LF` rather than an absolute
+//! a row with `CUF`, `CUB`, `CR` or `CHA` and one row down with `CUD` rather than an absolute
 //! `CUP` when that is shorter, clears the rest of a row with one `EL` where the row ends blank
 //! and a stretch of blanks with one `ECH`, and changes only the SGR attributes that differ. The
 //! cursor goes last: each frame ends by moving it to where its owner parked it (the focused
@@ -167,9 +167,9 @@ impl<W: Write> Lean<W> {
     }
 
     /// Moves the cursor to (`x`, `y`) the cheapest way it knows: along the row (rewriting the
-    /// cells in between, `CUF`, `CUB`, `CR`, `CHA`), one row down with `LF` and then along it,
-    /// or `CUP`. The terminal is in raw mode, so `LF` only moves down (as curses' `cud1` does);
-    /// it never scrolls here, as the row below exists.
+    /// cells in between, `CUF`, `CUB`, `CR`, `CHA`), one row down with `CUD` and then along it,
+    /// or `CUP`. Not `LF`: where the terminal's output is not in raw mode (stdout another tty
+    /// than the keys', a client that adds CR to every LF) it would also return to column 0.
     fn move_to(&mut self, x: u16, y: u16) {
         let cup = match x {
             0 => 3 + digits(y + 1),
@@ -181,8 +181,8 @@ impl<W: Write> Lean<W> {
         };
         match along {
             Some((cx, cy, (_, way))) if cy == y => self.go_along(way, cx, x, y),
-            Some((cx, _, (bytes, way))) if 1 + bytes < cup => {
-                self.frame.push(b'\n');
+            Some((cx, _, (bytes, way))) if 3 + bytes < cup => {
+                self.frame.extend_from_slice(b"\x1b[B");
                 self.go_along(way, cx, x, y);
             }
             _ if x == 0 => {
@@ -750,17 +750,17 @@ mod tests {
         };
         assert_eq!(
             frame("abc", at(2, 1, true)),
-            "\x1b[1H\x1b[0mabc\n\x1b[D\x1b[?25h"
+            "\x1b[1H\x1b[0mabc\x1b[2;3H\x1b[?25h"
         );
         // Shown: hidden before the cells, shown again once it is back in place.
         assert_eq!(
             frame("abd", at(2, 1, true)),
-            "\x1b[?25l\x1b[1;3Hd\n\x1b[D\x1b[?25h"
+            "\x1b[?25l\x1b[1;3Hd\x1b[2;3H\x1b[?25h"
         );
         // Nothing changed: nothing written.
         assert_eq!(frame("abd", at(2, 1, true)), "");
         // Parked, hidden: moved there all the same.
-        assert_eq!(frame("abd", at(0, 2, false)), "\n\r\x1b[?25l");
+        assert_eq!(frame("abd", at(0, 2, false)), "\x1b[3H\x1b[?25l");
         assert_eq!(frame("xbd", at(0, 2, false)), "\x1b[1Hx\x1b[3H");
     }
 
