@@ -83,6 +83,24 @@ pub struct Symbols {
 }
 
 impl Symbols {
+    /// The set's text symbols (borders and arrows aside), for the tests that check what a
+    /// font or an encoding can show.
+    pub fn texts(&self) -> [&'static str; 11] {
+        [
+            self.expanded,
+            self.collapsed,
+            self.leaf,
+            self.selected,
+            self.ellipsis,
+            self.breadcrumb,
+            self.bullet,
+            self.more_above,
+            self.more_below,
+            self.dot,
+            self.dash,
+        ]
+    }
+
     /// Rewrites the arrows and dashes of a key description for this symbol set.
     pub fn keys(&self, text: &str, ascii_words: [&'static str; 4]) -> String {
         let arrows = self.arrows.unwrap_or(ascii_words);
@@ -351,19 +369,7 @@ mod tests {
     #[test]
     fn ascii_symbols_are_ascii() {
         let s = &ASCII;
-        for text in [
-            s.expanded,
-            s.collapsed,
-            s.leaf,
-            s.selected,
-            s.ellipsis,
-            s.breadcrumb,
-            s.bullet,
-            s.more_above,
-            s.more_below,
-            s.dot,
-            s.dash,
-        ] {
+        for text in s.texts() {
             assert!(text.is_ascii(), "{text:?}");
         }
         assert_eq!(
