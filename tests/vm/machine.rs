@@ -151,10 +151,17 @@ impl Machine {
 
     /// Runs one monitor command and returns its output.
     pub fn hmp(&mut self, command: &str) -> String {
-        self.monitor
+        if let Err(e) = self
+            .monitor
             .get_mut()
             .write_all(format!("{command}\n").as_bytes())
-            .unwrap();
+        {
+            panic!(
+                "{command}: the monitor is closed ({e}): the machine is gone ({:?}; it exits on \
+                 a reboot)",
+                self.child.try_wait()
+            );
+        }
         self.hmp_prompt()
     }
 
