@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use divan::{Bencher, black_box};
 use malbild::app::{Action, App, Config};
-use malbild::backend::{Lean, SizeSource};
+use malbild::backend::Lean;
 use malbild::content::{self, Outline};
 use malbild::i18n::Lang;
 use ratatui::backend::TestBackend;
@@ -67,7 +67,7 @@ fn render_frame(bencher: Bencher, (width, height): (u16, u16)) {
 fn frame_to_terminal_bytes(bencher: Bencher, (width, height): (u16, u16)) {
     let now = Instant::now();
     let mut app = app(width, height);
-    let backend = Lean::new(Sink, SizeSource::Fixed(Size::new(width, height)));
+    let backend = Lean::new(Sink, Size::new(width, height));
     let mut term = Terminal::with_options(
         backend,
         TerminalOptions {

@@ -18,15 +18,6 @@ use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 
-/// Where the backend learns the screen's size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SizeSource {
-    /// Ask the terminal on stdout (a local session).
-    Terminal,
-    /// A size set by the owner (an SSH session, a test).
-    Fixed(Size),
-}
-
 /// Where a frame leaves the terminal cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
@@ -80,10 +71,11 @@ impl Pen {
     }
 }
 
-/// The backend. `W` is the terminal: stdout, or an SSH channel's buffer.
+/// The backend. `W` is where its frames go: the session core's buffer, or a test's.
 pub struct Lean<W: Write> {
     out: W,
-    source: SizeSource,
+    /// The screen's size, as its owner (the session core, a test) was told it.
+    size: Size,
     /// What the terminal shows, row by row.
     shadow: Vec<Cell>,
     width: u16,
@@ -102,12 +94,12 @@ pub struct Lean<W: Write> {
 }
 
 impl<W: Write> Lean<W> {
-    /// A backend for a terminal that shows a blank screen (as the alternate screen does when
-    /// entered).
-    pub fn new(out: W, source: SizeSource) -> Lean<W> {
+    /// A backend for a `size` terminal that shows a blank screen (as the alternate screen
+    /// does when entered).
+    pub fn new(out: W, size: Size) -> Lean<W> {
         let mut lean = Lean {
             out,
-            source,
+            size,
             shadow: Vec::new(),
             width: 0,
             height: 0,
@@ -118,14 +110,8 @@ impl<W: Write> Lean<W> {
             park: None,
             frame: Vec::with_capacity(8 * 1024),
         };
-        let size = lean.size().unwrap_or_default();
         lean.blank(size);
         lean
-    }
-
-    /// Sets the size of a `Fixed` backend.
-    pub fn set_size(&mut self, size: Size) {
-        self.source = SizeSource::Fixed(size);
     }
 
     /// Where the next frame leaves the cursor, shown or hidden. Takes the place of ratatui's
@@ -564,13 +550,7 @@ impl<W: Write> Backend for Lean<W> {
     }
 
     fn size(&self) -> io::Result<Size> {
-        match self.source {
-            SizeSource::Fixed(size) => Ok(size),
-            SizeSource::Terminal => {
-                let (width, height) = ratatui::crossterm::terminal::size()?;
-                Ok(Size::new(width, height))
-            }
-        }
+        Ok(self.size)
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
@@ -612,9 +592,7 @@ mod tests {
         let options = || TerminalOptions {
             viewport: Viewport::Fixed(ratatui::layout::Rect::new(0, 0, width, height)),
         };
-        let mut lean =
-            Terminal::with_options(Lean::new(Vec::new(), SizeSource::Fixed(size)), options())
-                .unwrap();
+        let mut lean = Terminal::with_options(Lean::new(Vec::new(), size), options()).unwrap();
         let mut test = Terminal::with_options(TestBackend::new(width, height), options()).unwrap();
         let mut vt = vt100::Parser::new(height, width, 0);
         let mut costs = Vec::new();
@@ -728,7 +706,7 @@ mod tests {
     #[test]
     fn the_cursor_goes_last_and_hides_while_cells_are_written() {
         let area = ratatui::layout::Rect::new(0, 0, 10, 3);
-        let backend = Lean::new(Vec::new(), SizeSource::Fixed(area.as_size()));
+        let backend = Lean::new(Vec::new(), area.as_size());
         let options = TerminalOptions {
             viewport: Viewport::Fixed(area),
         };
@@ -766,7 +744,7 @@ mod tests {
 
     #[test]
     fn sgr_sets_only_what_changes() {
-        let mut lean = Lean::new(Vec::new(), SizeSource::Fixed(Size::new(10, 2)));
+        let mut lean = Lean::new(Vec::new(), Size::new(10, 2));
         lean.set_pen(Pen::DEFAULT);
         assert_eq!(lean.frame, b"\x1b[0m");
         lean.frame.clear();

@@ -12,7 +12,7 @@ use ratatui::layout::{Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::app::{Action, App, Effect};
-use crate::backend::{Lean, SizeSource};
+use crate::backend::Lean;
 use crate::input::Decoder;
 use crate::keymap::{self, Context, KeySpec};
 use crate::ui;
@@ -60,7 +60,7 @@ pub struct Session {
 fn terminal(width: u16, height: u16) -> Term {
     let size = Size::new(width, height);
     Terminal::with_options(
-        Lean::new(Vec::new(), SizeSource::Fixed(size)),
+        Lean::new(Vec::new(), size),
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
         },
