@@ -64,11 +64,6 @@ struct Pty {
     height: u16,
 }
 
-/// The size from a pty request or a window change, within the per-session budget.
-fn size(cols: u32, rows: u32) -> (u16, u16) {
-    pty_size(cols, rows)
-}
-
 fn clean_term(term: &str) -> String {
     let t: String = term
         .chars()
@@ -99,7 +94,7 @@ pub(crate) async fn run(
                 row_height,
                 ..
             }) => {
-                let (width, height) = size(col_width, row_height);
+                let (width, height) = pty_size(col_width, row_height);
                 pty = Some(Pty {
                     term: clean_term(&term),
                     width,
@@ -112,7 +107,7 @@ pub(crate) async fn run(
                 ..
             }) => {
                 if let Some(p) = pty.as_mut() {
-                    (p.width, p.height) = size(col_width, row_height);
+                    (p.width, p.height) = pty_size(col_width, row_height);
                 }
             }
             // Only here does the connection become a session, counted against the limits.
@@ -326,7 +321,7 @@ impl Visit {
                             self.session.feed(&data, now);
                         }
                         Some(ChannelMsg::WindowChange { col_width, row_height, .. }) => {
-                            let (width, height) = size(col_width, row_height);
+                            let (width, height) = pty_size(col_width, row_height);
                             self.session.resize(width, height, now);
                         }
                         Some(ChannelMsg::Eof) => return End::Eof,
