@@ -1,14 +1,18 @@
-//! Lays out the program's machine code so that what runs from `exec` to the first frame sits
-//! together at the front of `.text` (the list is `src/hot.ld`, made from a profile of the
-//! start-up by `cargo test --test layout -- --ignored write_hot_functions`).
+//! Two things for the linker, both about what a start costs, on Linux with glibc:
 //!
-//! The kernel maps a program's code into memory 64 KiB around each page it first touches, so
-//! functions scattered over the whole binary make every byte of it resident; gathered, the
-//! start-up touches a third of it. Nothing else changes: the same functions, the same
-//! instructions, only their order.
+//! - The machine code's order: what runs from `exec` to the first frame sits together at the
+//!   front of `.text` (the list is `src/hot.ld`, made from a profile of the start-up by
+//!   `cargo test --test e2e -- --ignored write_hot_functions`). The kernel maps a program's
+//!   code 64 KiB around each page it first touches, so functions scattered over the whole
+//!   binary make every byte of it resident; gathered, the start-up touches a third of it.
+//!   The same functions, the same instructions, only their order.
+//! - The unwinder linked in (`libgcc_eh`, as Rust's own static builds link it) instead of
+//!   loaded from `libgcc_s.so.1`: one shared library fewer to find, map and relocate at
+//!   every start, and its pages not resident. `-lgcc_s`, which rustc asks for, finds a
+//!   script in `OUT_DIR` that names the archive.
 
 use std::env;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-changed=src/hot.ld");
@@ -25,6 +29,10 @@ fn main() {
         || linker_chosen
     {
         return;
+    }
+    let out = PathBuf::from(target("OUT_DIR"));
+    if std::fs::write(out.join("libgcc_s.so"), "INPUT(-lgcc_eh -lgcc)\n").is_ok() {
+        println!("cargo:rustc-link-search=native={}", out.display());
     }
     let script = Path::new(&target("CARGO_MANIFEST_DIR")).join("src/hot.ld");
     match script.to_str() {
