@@ -34,7 +34,7 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
         platform::restore();
         return Err(e);
     }
-    let (width, height) = platform::size();
+    let (width, height) = tty.size();
     let mut session = Session::new(app, admin_exit, width, height, Instant::now());
     let mut out = platform::Output::stdout();
     // The first frame goes out before the reader thread starts, so nothing else runs while it
@@ -42,13 +42,14 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     let result = out
         .write_all(&session.take_output())
         .and_then(|()| platform::spawn_input(&tty, tx))
-        .and_then(|()| event_loop(&mut session, &rx, &mut out));
+        .and_then(|()| event_loop(&mut session, &tty, &rx, &mut out));
     platform::restore();
     result
 }
 
 fn event_loop(
     session: &mut Session,
+    tty: &platform::Tty,
     rx: &Receiver<Message>,
     out: &mut platform::Output,
 ) -> io::Result<i32> {
@@ -79,7 +80,7 @@ fn event_loop(
             match message {
                 Message::Input(bytes) => session.feed(&bytes, now),
                 Message::Winch => {
-                    let (width, height) = platform::size();
+                    let (width, height) = tty.size();
                     session.resize(width, height, now);
                 }
                 Message::Signal | Message::HangUp => return Ok(0),

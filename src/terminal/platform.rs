@@ -57,6 +57,19 @@ impl Tty {
             _file: Some(file),
         })
     }
+
+    /// The terminal's size now, asked of the tty itself (crossterm's `size` opens /dev/tty
+    /// again for it); 80×24 when it cannot say.
+    pub fn size(&self) -> (u16, u16) {
+        // SAFETY: an all-zero winsize is valid, and TIOCGWINSZ writes one through the pointer.
+        let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+        // SAFETY: `fd` is open for as long as `self`, and `ws` outlives the call.
+        let r = unsafe { libc::ioctl(self.fd, libc::TIOCGWINSZ, &mut ws) };
+        if r != 0 {
+            return (80, 24);
+        }
+        (ws.ws_col, ws.ws_row)
+    }
 }
 
 /// Where frames go: stdout without a buffer in between, so a frame reaches the terminal in
@@ -91,11 +104,6 @@ pub fn one_arena() {
 /// Raw mode on; the caller then writes the session's start.
 pub fn enter() -> io::Result<()> {
     terminal::enable_raw_mode()
-}
-
-/// The terminal's size now, 80×24 when it cannot say.
-pub fn size() -> (u16, u16) {
-    terminal::size().unwrap_or((80, 24))
 }
 
 /// Restores the terminal as well as it can; errors are ignored, as there is nowhere to report
