@@ -19,6 +19,10 @@ use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 
+use shadow::{Shadow, View};
+
+mod shadow;
+
 /// Where a frame leaves the terminal cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
@@ -63,7 +67,7 @@ impl Pen {
         modifier: Modifier::empty(),
     };
 
-    fn of(cell: &Cell) -> Pen {
+    fn of(cell: &View<'_>) -> Pen {
         Pen {
             fg: cell.fg,
             bg: cell.bg,
@@ -76,7 +80,7 @@ impl Pen {
 pub struct Lean<W: Write> {
     out: W,
     /// The last frame drawn, row by row: what the terminal shows.
-    shadow: Vec<Cell>,
+    shadow: Shadow,
     width: u16,
     height: u16,
     /// Where the terminal's cursor is, when known.
@@ -100,7 +104,7 @@ impl<W: Write> Lean<W> {
     pub fn new(out: W, size: Size) -> Lean<W> {
         let mut lean = Lean {
             out,
-            shadow: Vec::new(),
+            shadow: Shadow::default(),
             width: 0,
             height: 0,
             cursor: None,
@@ -128,7 +132,7 @@ impl<W: Write> Lean<W> {
     fn blank(&mut self, size: Size) {
         self.width = size.width;
         self.height = size.height;
-        self.shadow = vec![Cell::default(); usize::from(size.width) * usize::from(size.height)];
+        self.shadow = Shadow::blank(usize::from(size.width) * usize::from(size.height));
     }
 
     fn index(&self, x: u16, y: u16) -> Option<usize> {
@@ -136,20 +140,20 @@ impl<W: Write> Lean<W> {
             .then(|| usize::from(y) * usize::from(self.width) + usize::from(x))
     }
 
-    fn shadow(&self, x: u16, y: u16) -> Option<&Cell> {
-        self.index(x, y).map(|i| &self.shadow[i])
+    fn shadow(&self, x: u16, y: u16) -> Option<View<'_>> {
+        self.index(x, y).map(|i| self.shadow.view(i))
     }
 
     /// A cell that writes as one byte-cheap, one-column character in the current pen.
     fn cheap(&self, x: u16, y: u16) -> Option<usize> {
         let cell = self.shadow(x, y)?;
-        let symbol = cell.symbol();
-        (plain(cell) && columns(symbol) == 1 && Some(Pen::of(cell)) == self.pen)
+        let symbol = cell.symbol;
+        (plain(&cell) && columns(symbol) == 1 && Some(Pen::of(&cell)) == self.pen)
             .then_some(symbol.len())
     }
 
-    fn is_blank(cell: &Cell) -> bool {
-        plain(cell) && cell.symbol() == " " && Pen::of(cell) == Pen::DEFAULT
+    fn is_blank(cell: View<'_>) -> bool {
+        plain(&cell) && cell.symbol == " " && Pen::of(&cell) == Pen::DEFAULT
     }
 
     /// Moves the cursor to (`x`, `y`) the cheapest way it knows: along the row (rewriting the
@@ -220,7 +224,7 @@ impl<W: Write> Lean<W> {
             for gx in start..x {
                 if let Some(i) = lean.index(gx, y) {
                     lean.frame
-                        .extend_from_slice(lean.shadow[i].symbol().as_bytes());
+                        .extend_from_slice(lean.shadow.symbol(i).as_bytes());
                 }
             }
         };
@@ -299,8 +303,9 @@ impl<W: Write> Lean<W> {
     /// Writes the shadow's cell `at` (which is at `x`, `y`) at the cursor.
     fn put_shadow(&mut self, x: u16, y: u16, at: usize) {
         self.move_to(x, y);
-        self.set_pen(Pen::of(&self.shadow[at]));
-        let symbol = self.shadow[at].symbol();
+        let pen = Pen::of(&self.shadow.view(at));
+        self.set_pen(pen);
+        let symbol = self.shadow.symbol(at);
         self.frame.extend_from_slice(symbol.as_bytes());
         self.cursor = (columns(symbol) == 1 && x + 1 < self.width).then_some((x + 1, y));
     }
@@ -318,7 +323,7 @@ impl<W: Write> Lean<W> {
             let safe = from == 0
                 || self
                     .shadow(from - 1, y)
-                    .is_some_and(|c| columns(c.symbol()) <= 1 && plain(c));
+                    .is_some_and(|c| columns(c.symbol) <= 1 && plain(&c));
             safe && erased > 3
         });
         let mut i = 0;
@@ -345,7 +350,7 @@ impl<W: Write> Lean<W> {
             let after_wide = x > 0
                 && self
                     .shadow(x - 1, y)
-                    .is_none_or(|c| columns(c.symbol()) > 1 || !plain(c));
+                    .is_none_or(|c| columns(c.symbol) > 1 || !plain(&c));
             if blanks >= ECH_FROM && changed_in_it >= ECH_FROM / 2 && !after_wide {
                 self.move_to(x, y);
                 self.set_pen(Pen::DEFAULT);
@@ -468,7 +473,7 @@ fn colour(out: &mut Vec<u8>, c: Color, background: bool) {
 
 /// A cell whose text is all there is to it: no diff option that says otherwise (in the shadow,
 /// `Skip` marks a cell drawn by someone else, whose content is not known).
-fn plain(cell: &Cell) -> bool {
+fn plain(cell: &View<'_>) -> bool {
     cell.diff_option == CellDiffOption::None
 }
 
@@ -530,18 +535,19 @@ fn skipped(cell: &Cell) -> bool {
 }
 
 /// The shadow's cells in `range` become the next frame's.
-fn sync(shadow: &mut [Cell], next: &[Cell], range: std::ops::Range<usize>) {
+fn sync(shadow: &mut Shadow, next: &[Cell], range: std::ops::Range<usize>) {
     let end = range.end.min(shadow.len()).min(next.len());
-    for i in range.start.min(end)..end {
-        if shadow[i] != next[i] {
-            shadow[i].clone_from(&next[i]);
+    let start = range.start.min(end);
+    for (i, cell) in next[start..end].iter().enumerate() {
+        if !shadow.equals(start + i, cell) {
+            shadow.set(start + i, cell);
         }
     }
 }
 
 impl Diff {
     /// The index of the next cell to write, if any.
-    fn step(&mut self, shadow: &mut [Cell], next: &[Cell]) -> Option<usize> {
+    fn step(&mut self, shadow: &mut Shadow, next: &[Cell]) -> Option<usize> {
         let len = next.len().min(shadow.len());
         if let Some(t) = &mut self.trailing {
             while t.next < t.end {
@@ -549,8 +555,7 @@ impl Diff {
                 let width = usize::from(next[j].cell_width().max(1));
                 t.next += width;
                 t.end = t.end.max(t.next).min(len);
-                let write =
-                    !skipped(&next[j]) && (t.force || shadow[j].symbol() != next[j].symbol());
+                let write = !skipped(&next[j]) && (t.force || shadow.symbol(j) != next[j].symbol());
                 sync(shadow, next, j..t.next);
                 if write {
                     return Some(j);
@@ -562,13 +567,13 @@ impl Diff {
         while self.pos < len {
             let i = self.pos;
             self.pos += 1;
-            let (current, previous) = (&next[i], &shadow[i]);
+            let current = &next[i];
             match current.diff_option {
                 CellDiffOption::Skip => sync(shadow, next, i..i + 1),
                 _ if skipped(current) => sync(shadow, next, i..i + 1),
                 CellDiffOption::ForcedWidth(width) => {
                     self.pos = self.pos.saturating_add(usize::from(width.get() - 1));
-                    let write = current != previous;
+                    let write = !shadow.equals(i, current);
                     sync(shadow, next, i..self.pos);
                     if write {
                         return Some(i);
@@ -576,12 +581,13 @@ impl Diff {
                 }
                 CellDiffOption::None | CellDiffOption::AlwaysUpdate => {
                     let width = usize::from(current.cell_width());
-                    if current.diff_option == CellDiffOption::None && current == previous {
+                    if current.diff_option == CellDiffOption::None && shadow.equals(i, current) {
                         self.pos += width.saturating_sub(1);
                         sync(shadow, next, i + 1..self.pos);
                         continue;
                     }
-                    let previous_width = usize::from(previous.cell_width());
+                    let previous_width = usize::from(shadow.cell_width(i));
+                    let previous = shadow.view(i);
                     let vs16 = width > 1 && current.symbol().contains('\u{FE0F}');
                     if vs16 {
                         self.trailing = Some(Trailing {
@@ -824,7 +830,7 @@ mod tests {
         #[test]
         fn the_diff_is_ratatuis(frames in frames()) {
             let mut previous = Buffer::empty(frames[0].area);
-            let mut shadow = previous.content.clone();
+            let mut shadow = Shadow::blank(previous.content.len());
             for next in frames {
                 let theirs: Vec<usize> = previous
                     .diff(&next)
@@ -835,7 +841,11 @@ mod tests {
                 let ours: Vec<usize> =
                     std::iter::from_fn(|| diff.step(&mut shadow, &next.content)).collect();
                 proptest::prop_assert_eq!(ours, theirs);
-                proptest::prop_assert!(shadow == next.content);
+                proptest::prop_assert!(
+                    next.content.iter().enumerate().all(|(i, cell)| shadow.equals(i, cell))
+                );
+                let (cells, slots) = shadow.long_symbols();
+                proptest::prop_assert_eq!(cells, slots);
                 previous = next;
             }
         }
