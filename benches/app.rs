@@ -8,11 +8,11 @@ use malbild::app::{Action, App, Config};
 use malbild::backend::Lean;
 use malbild::content::{self, Outline};
 use malbild::i18n::Lang;
+use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Rect, Size};
 use ratatui::widgets::Widget;
-use ratatui::{Terminal, TerminalOptions, Viewport};
 
 fn main() {
     divan::main();
@@ -67,14 +67,9 @@ fn render_frame(bencher: Bencher, (width, height): (u16, u16)) {
 fn frame_to_terminal_bytes(bencher: Bencher, (width, height): (u16, u16)) {
     let now = Instant::now();
     let mut app = app(width, height);
-    let backend = Lean::new(Sink, Size::new(width, height));
-    let mut term = Terminal::with_options(
-        backend,
-        TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
-        },
-    )
-    .expect("terminal");
+    let area = Rect::new(0, 0, width, height);
+    let mut lean = Lean::new(Sink, Size::new(width, height));
+    let mut buffer = Buffer::empty(area);
     let mut down = true;
     bencher.bench_local(|| {
         if !app
@@ -83,8 +78,9 @@ fn frame_to_terminal_bytes(bencher: Bencher, (width, height): (u16, u16)) {
         {
             down = !down;
         }
-        term.draw(|f| f.render_widget(&app, f.area()))
-            .expect("draw");
+        buffer.reset();
+        (&app).render(area, &mut buffer);
+        lean.draw(&buffer).expect("draw");
     });
 }
 

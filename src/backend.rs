@@ -1,22 +1,27 @@
-//! A ratatui backend that writes few bytes: what a slow SSH link pays for every keystroke.
+//! A frame writer that writes few bytes: what a slow SSH link pays for every keystroke.
 //!
-//! ratatui hands the backend only the cells that changed. This backend keeps a copy of what the
-//! terminal shows, so it can choose the cheapest way to get from one frame to the next: it
-//! writes a short stretch of unchanged cells rather than a cursor move around them, moves along
-//! a row with `CUF`, `CUB`, `CR` or `CHA` and one row down with `CUD` rather than an absolute
-//! `CUP` when that is shorter, clears the rest of a row with one `EL` where the row ends blank
-//! and a stretch of blanks with one `ECH`, and changes only the SGR attributes that differ. The
-//! cursor goes last: each frame ends by moving it to where its owner parked it (the focused
-//! item, which braille displays and screen readers follow whether it is shown or not) and
-//! showing it if it is to be seen; a shown cursor is hidden while the cells are written.
+//! It is handed each whole frame as a ratatui [`Buffer`] and keeps the one before it, which is
+//! what the terminal shows. It finds the cells that changed itself, by ratatui's own rules, so it
+//! takes the place of ratatui's `Terminal` and the second buffer that one keeps; then it chooses
+//! the cheapest way to get from one frame to the next: it writes a short stretch of unchanged
+//! cells rather than a cursor move around them, moves along a row with `CUF`, `CUB`, `CR` or
+//! `CHA` and one row down with `CUD` rather than an absolute `CUP` when that is shorter, clears
+//! the rest of a row with one `EL` where the row ends blank and a stretch of blanks with one
+//! `ECH`, and changes only the SGR attributes that differ. The cursor goes last: each frame ends
+//! by moving it to where its owner parked it (the focused item, which braille displays and
+//! screen readers follow whether it is shown or not) and showing it if it is to be seen; a shown
+//! cursor is hidden while the cells are written.
 
 use std::io::{self, Write};
 
-use ratatui::backend::{Backend, ClearType, WindowSize};
-use ratatui::buffer::{Cell, CellDiffOption};
-use ratatui::layout::{Position, Size};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
+use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
+
+use shadow::{Shadow, View};
+
+mod shadow;
 
 /// Where a frame leaves the terminal cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +67,7 @@ impl Pen {
         modifier: Modifier::empty(),
     };
 
-    fn of(cell: &Cell) -> Pen {
+    fn of(cell: &View<'_>) -> Pen {
         Pen {
             fg: cell.fg,
             bg: cell.bg,
@@ -71,13 +76,11 @@ impl Pen {
     }
 }
 
-/// The backend. `W` is where its frames go: the session core's buffer, or a test's.
+/// The frame writer. `W` is where its frames go: the session core's buffer, or a test's.
 pub struct Lean<W: Write> {
     out: W,
-    /// The screen's size, as its owner (the session core, a test) was told it.
-    size: Size,
-    /// What the terminal shows, row by row.
-    shadow: Vec<Cell>,
+    /// The last frame drawn, row by row: what the terminal shows.
+    shadow: Shadow,
     width: u16,
     height: u16,
     /// Where the terminal's cursor is, when known.
@@ -85,12 +88,14 @@ pub struct Lean<W: Write> {
     /// The SGR state of the terminal, when known.
     pen: Option<Pen>,
     cursor_visible: Option<bool>,
-    /// What ratatui asked for in this frame: a position, and whether the cursor shows.
-    asked: (Option<Position>, bool),
-    /// Where the owner parked the cursor for the next frame; overrides `asked`.
+    /// Where the owner parked the cursor for the next frame; hidden, and left where it is, if
+    /// nowhere.
     park: Option<Cursor>,
     /// Bytes of the frame being written.
     frame: Vec<u8>,
+    /// The columns that changed in the row being written; kept, so that a frame allocates
+    /// nothing.
+    changed: Vec<u16>,
 }
 
 impl<W: Write> Lean<W> {
@@ -99,23 +104,22 @@ impl<W: Write> Lean<W> {
     pub fn new(out: W, size: Size) -> Lean<W> {
         let mut lean = Lean {
             out,
-            size,
-            shadow: Vec::new(),
+            shadow: Shadow::default(),
             width: 0,
             height: 0,
             cursor: None,
             pen: None,
             cursor_visible: None,
-            asked: (None, false),
             park: None,
             frame: Vec::with_capacity(8 * 1024),
+            changed: Vec::new(),
         };
         lean.blank(size);
         lean
     }
 
     /// Where the next frame leaves the cursor, shown or hidden. Takes the place of ratatui's
-    /// own cursor handling, which can only hide the cursor, not park it anywhere.
+    /// `Frame::set_cursor_position`, which can only show the cursor where it puts it.
     pub fn park(&mut self, cursor: Option<Cursor>) {
         self.park = cursor;
     }
@@ -128,7 +132,7 @@ impl<W: Write> Lean<W> {
     fn blank(&mut self, size: Size) {
         self.width = size.width;
         self.height = size.height;
-        self.shadow = vec![Cell::default(); usize::from(size.width) * usize::from(size.height)];
+        self.shadow = Shadow::blank(usize::from(size.width) * usize::from(size.height));
     }
 
     fn index(&self, x: u16, y: u16) -> Option<usize> {
@@ -136,20 +140,20 @@ impl<W: Write> Lean<W> {
             .then(|| usize::from(y) * usize::from(self.width) + usize::from(x))
     }
 
-    fn shadow(&self, x: u16, y: u16) -> Option<&Cell> {
-        self.index(x, y).map(|i| &self.shadow[i])
+    fn shadow(&self, x: u16, y: u16) -> Option<View<'_>> {
+        self.index(x, y).map(|i| self.shadow.view(i))
     }
 
     /// A cell that writes as one byte-cheap, one-column character in the current pen.
     fn cheap(&self, x: u16, y: u16) -> Option<usize> {
         let cell = self.shadow(x, y)?;
-        let symbol = cell.symbol();
-        (plain(cell) && columns(symbol) == 1 && Some(Pen::of(cell)) == self.pen)
+        let symbol = cell.symbol;
+        (plain(&cell) && columns(symbol) == 1 && Some(Pen::of(&cell)) == self.pen)
             .then_some(symbol.len())
     }
 
-    fn is_blank(cell: &Cell) -> bool {
-        plain(cell) && cell.symbol() == " " && Pen::of(cell) == Pen::DEFAULT
+    fn is_blank(cell: View<'_>) -> bool {
+        plain(&cell) && cell.symbol == " " && Pen::of(&cell) == Pen::DEFAULT
     }
 
     /// Moves the cursor to (`x`, `y`) the cheapest way it knows: along the row (rewriting the
@@ -220,7 +224,7 @@ impl<W: Write> Lean<W> {
             for gx in start..x {
                 if let Some(i) = lean.index(gx, y) {
                     lean.frame
-                        .extend_from_slice(lean.shadow[i].symbol().as_bytes());
+                        .extend_from_slice(lean.shadow.symbol(i).as_bytes());
                 }
             }
         };
@@ -296,21 +300,12 @@ impl<W: Write> Lean<W> {
         self.pen = Some(to);
     }
 
-    /// Writes one cell at the cursor.
-    fn put(&mut self, x: u16, y: u16, cell: &Cell) {
-        self.move_to(x, y);
-        self.set_pen(Pen::of(cell));
-        self.frame.extend_from_slice(cell.symbol().as_bytes());
-        // Only a one-column character leaves the cursor where we can be sure of it; at the
-        // last column the terminal holds it there with a pending wrap.
-        self.cursor = (columns(cell.symbol()) == 1 && x + 1 < self.width).then_some((x + 1, y));
-    }
-
     /// Writes the shadow's cell `at` (which is at `x`, `y`) at the cursor.
     fn put_shadow(&mut self, x: u16, y: u16, at: usize) {
         self.move_to(x, y);
-        self.set_pen(Pen::of(&self.shadow[at]));
-        let symbol = self.shadow[at].symbol();
+        let pen = Pen::of(&self.shadow.view(at));
+        self.set_pen(pen);
+        let symbol = self.shadow.symbol(at);
         self.frame.extend_from_slice(symbol.as_bytes());
         self.cursor = (columns(symbol) == 1 && x + 1 < self.width).then_some((x + 1, y));
     }
@@ -328,7 +323,7 @@ impl<W: Write> Lean<W> {
             let safe = from == 0
                 || self
                     .shadow(from - 1, y)
-                    .is_some_and(|c| columns(c.symbol()) <= 1 && plain(c));
+                    .is_some_and(|c| columns(c.symbol) <= 1 && plain(&c));
             safe && erased > 3
         });
         let mut i = 0;
@@ -355,7 +350,7 @@ impl<W: Write> Lean<W> {
             let after_wide = x > 0
                 && self
                     .shadow(x - 1, y)
-                    .is_none_or(|c| columns(c.symbol()) > 1 || !plain(c));
+                    .is_none_or(|c| columns(c.symbol) > 1 || !plain(&c));
             if blanks >= ECH_FROM && changed_in_it >= ECH_FROM / 2 && !after_wide {
                 self.move_to(x, y);
                 self.set_pen(Pen::DEFAULT);
@@ -378,14 +373,58 @@ impl<W: Write> Lean<W> {
 }
 
 impl<W: Write> Lean<W> {
-    /// Ends the frame with the cursor: moved where it was parked (or asked for), then shown or
-    /// hidden. Last, so that the cursor never rests anywhere in between for a reader to see.
+    /// Writes the frame `next` (a buffer the size of the screen, at its origin): the cells that
+    /// differ from the last frame, then the cursor, all in one write.
+    ///
+    /// # Panics
+    ///
+    /// If `next` is not the screen's size: a new size is a new `Lean`, on a cleared screen.
+    pub fn draw(&mut self, next: &Buffer) -> io::Result<()> {
+        assert_eq!(
+            next.area,
+            Rect::new(0, 0, self.width, self.height),
+            "a frame the size of the screen"
+        );
+        let width = usize::from(self.width);
+        let mut diff = Diff::default();
+        let mut changed = std::mem::take(&mut self.changed);
+        let mut row = None;
+        loop {
+            // The shadow is brought up to date as the diff passes over it, so each row is
+            // written knowing how it ends.
+            let at = diff.step(&mut self.shadow, &next.content);
+            let y = at.map(|i| (i / width) as u16);
+            if let Some(done) = row.filter(|&r| Some(r) != y) {
+                self.draw_row(done, &changed);
+                changed.clear();
+            }
+            let Some(i) = at else { break };
+            if row.is_none() && self.cursor_visible == Some(true) {
+                // A shown cursor would be seen running over the cells as they are written:
+                // hidden until the frame is done, then shown where it is parked.
+                self.frame.extend_from_slice(b"\x1b[?25l");
+                self.cursor_visible = Some(false);
+            }
+            row = y;
+            changed.push((i % width) as u16);
+        }
+        self.changed = changed;
+        self.finish_cursor();
+        if !self.frame.is_empty() {
+            self.out.write_all(&self.frame)?;
+            self.frame.clear();
+        }
+        self.out.flush()
+    }
+
+    /// Ends the frame with the cursor: moved where it was parked, then shown or hidden (hidden,
+    /// where it is, if it was parked nowhere). Last, so that the cursor never rests anywhere in
+    /// between for a reader to see.
     fn finish_cursor(&mut self) {
         let (at, visible) = match self.park.take() {
             Some(c) => (Some(c.position), c.visible),
-            None => (self.asked.0, self.asked.1),
+            None => (None, false),
         };
-        self.asked.0 = None;
         if let Some(p) = at.filter(|p| p.x < self.width && p.y < self.height) {
             self.move_to(p.x, p.y);
         }
@@ -433,8 +472,8 @@ fn colour(out: &mut Vec<u8>, c: Color, background: bool) {
 }
 
 /// A cell whose text is all there is to it: no diff option that says otherwise (in the shadow,
-/// `Skip` marks a cell whose content is not known).
-fn plain(cell: &Cell) -> bool {
+/// `Skip` marks a cell drawn by someone else, whose content is not known).
+fn plain(cell: &View<'_>) -> bool {
     cell.diff_option == CellDiffOption::None
 }
 
@@ -456,117 +495,128 @@ fn digits(n: u16) -> usize {
     }
 }
 
-impl<W: Write> Backend for Lean<W> {
-    type Error = io::Error;
+/// Modifiers that show on a blank cell (ratatui's `VISIBLE_ON_BLANK`).
+const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
+    .union(Modifier::UNDERLINED)
+    .union(Modifier::SLOW_BLINK)
+    .union(Modifier::RAPID_BLINK)
+    .union(Modifier::CROSSED_OUT);
 
-    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        let mut content = content.peekable();
-        if content.peek().is_some() && self.cursor_visible == Some(true) {
-            // A shown cursor would be seen running over the cells as they are written: hidden
-            // until the frame is done, then shown where it is parked.
-            self.frame.extend_from_slice(b"\x1b[?25l");
-            self.cursor_visible = Some(false);
+/// The cells that changed from one frame to the next, by the rules of ratatui's `Buffer::diff`
+/// (ratatui 0.30, ratatui-core 0.1), so that the same cells are written as through `Terminal`: a cell under a
+/// wide character is not compared, a `Skip` cell is never written, a wide character replaced by
+/// a narrower one in a colour or attribute that shows on blanks has the cells it covered written
+/// again, and the cells under an emoji with VS16 are written where their symbol changed.
+///
+/// It steps over the previous frame (the shadow) and the next one together, and copies each cell
+/// of the next into the shadow once it has been looked at for the last time, so that when it is
+/// done the shadow is the next frame and no second buffer is needed.
+#[derive(Default)]
+struct Diff {
+    /// The next cell to look at.
+    pos: usize,
+    /// The cells under a wide character still to look at.
+    trailing: Option<Trailing>,
+}
+
+struct Trailing {
+    next: usize,
+    end: usize,
+    /// Written whatever they hold (the old character's style showed on them), not only where
+    /// their symbol changed.
+    force: bool,
+}
+
+/// Whether ratatui's diff passes over `cell` (its `is_skip`).
+#[allow(deprecated)]
+fn skipped(cell: &Cell) -> bool {
+    cell.diff_option == CellDiffOption::Skip
+        || (cell.skip && cell.diff_option == CellDiffOption::None)
+}
+
+/// The shadow's cells in `range` become the next frame's.
+fn sync(shadow: &mut Shadow, next: &[Cell], range: std::ops::Range<usize>) {
+    let end = range.end.min(shadow.len()).min(next.len());
+    let start = range.start.min(end);
+    for (i, cell) in next[start..end].iter().enumerate() {
+        if !shadow.equals(start + i, cell) {
+            shadow.set(start + i, cell);
         }
-        // Take the whole frame into the shadow first, so each row can be written knowing how
-        // it ends.
-        let mut rows: Vec<(u16, Vec<u16>)> = Vec::new();
-        for (x, y, cell) in content {
-            match self.index(x, y) {
-                Some(i) => self.shadow[i] = cell.clone(),
-                None => {
-                    // Outside what we know of the screen: write it plainly.
-                    self.cursor = None;
-                    self.put(x, y, cell);
-                    continue;
+    }
+}
+
+impl Diff {
+    /// The index of the next cell to write, if any.
+    fn step(&mut self, shadow: &mut Shadow, next: &[Cell]) -> Option<usize> {
+        let len = next.len().min(shadow.len());
+        if let Some(t) = &mut self.trailing {
+            while t.next < t.end {
+                let j = t.next;
+                let width = usize::from(next[j].cell_width().max(1));
+                t.next += width;
+                t.end = t.end.max(t.next).min(len);
+                let write = !skipped(&next[j]) && (t.force || shadow.symbol(j) != next[j].symbol());
+                sync(shadow, next, j..t.next);
+                if write {
+                    return Some(j);
                 }
             }
-            match rows.last_mut() {
-                Some((row, xs)) if *row == y => xs.push(x),
-                _ => rows.push((y, vec![x])),
+            self.pos = t.end;
+            self.trailing = None;
+        }
+        while self.pos < len {
+            let i = self.pos;
+            self.pos += 1;
+            let current = &next[i];
+            match current.diff_option {
+                CellDiffOption::Skip => sync(shadow, next, i..i + 1),
+                _ if skipped(current) => sync(shadow, next, i..i + 1),
+                CellDiffOption::ForcedWidth(width) => {
+                    self.pos = self.pos.saturating_add(usize::from(width.get() - 1));
+                    let write = !shadow.equals(i, current);
+                    sync(shadow, next, i..self.pos);
+                    if write {
+                        return Some(i);
+                    }
+                }
+                CellDiffOption::None | CellDiffOption::AlwaysUpdate => {
+                    let width = usize::from(current.cell_width());
+                    if current.diff_option == CellDiffOption::None && shadow.equals(i, current) {
+                        self.pos += width.saturating_sub(1);
+                        sync(shadow, next, i + 1..self.pos);
+                        continue;
+                    }
+                    let previous_width = usize::from(shadow.cell_width(i));
+                    let previous = shadow.view(i);
+                    let vs16 = width > 1 && current.symbol().contains('\u{FE0F}');
+                    if vs16 {
+                        self.trailing = Some(Trailing {
+                            next: i + 1,
+                            end: (i + width).min(len),
+                            force: false,
+                        });
+                    } else if width > 1 {
+                        self.pos += width - 1;
+                    } else if previous_width > width
+                        && (previous.bg != Color::Reset
+                            || previous.modifier.intersects(VISIBLE_ON_BLANK))
+                    {
+                        self.trailing = Some(Trailing {
+                            next: i + 1,
+                            end: (i + previous_width).min(len),
+                            force: true,
+                        });
+                    }
+                    let skipped_to = match self.trailing {
+                        Some(_) => i + 1,
+                        None => self.pos,
+                    };
+                    sync(shadow, next, i..skipped_to);
+                    return Some(i);
+                }
             }
         }
-        for (y, mut xs) in rows {
-            xs.sort_unstable();
-            xs.dedup();
-            self.draw_row(y, &xs);
-        }
-        Ok(())
-    }
-
-    fn hide_cursor(&mut self) -> io::Result<()> {
-        self.asked.1 = false;
-        Ok(())
-    }
-
-    fn show_cursor(&mut self) -> io::Result<()> {
-        self.asked.1 = true;
-        Ok(())
-    }
-
-    fn get_cursor_position(&mut self) -> io::Result<Position> {
-        Ok(self
-            .cursor
-            .map_or(Position::ORIGIN, |(x, y)| Position::new(x, y)))
-    }
-
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        self.asked.0 = Some(position.into());
-        Ok(())
-    }
-
-    fn clear(&mut self) -> io::Result<()> {
-        self.clear_region(ClearType::All)
-    }
-
-    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        // Erasing paints with the current background: reset it first.
-        self.set_pen(Pen::DEFAULT);
-        match clear_type {
-            ClearType::All => {
-                self.frame.extend_from_slice(b"\x1b[2J");
-                let size = self.size()?;
-                self.blank(size);
-            }
-            other => {
-                let code: &[u8] = match other {
-                    ClearType::AfterCursor => b"\x1b[J",
-                    ClearType::BeforeCursor => b"\x1b[1J",
-                    ClearType::CurrentLine => b"\x1b[2K",
-                    _ => b"\x1b[K",
-                };
-                self.frame.extend_from_slice(code);
-                // What those erase depends on where the cursor is: forget the screen.
-                let size = self.size()?;
-                self.blank(size);
-                self.shadow.iter_mut().for_each(|c| {
-                    c.set_diff_option(CellDiffOption::Skip);
-                });
-            }
-        }
-        Ok(())
-    }
-
-    fn size(&self) -> io::Result<Size> {
-        Ok(self.size)
-    }
-
-    fn window_size(&mut self) -> io::Result<WindowSize> {
-        Ok(WindowSize {
-            columns_rows: self.size()?,
-            pixels: Size::default(),
-        })
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.finish_cursor();
-        if !self.frame.is_empty() {
-            self.out.write_all(&self.frame)?;
-            self.frame.clear();
-        }
-        self.out.flush()
+        None
     }
 }
 
@@ -592,15 +642,16 @@ mod tests {
         let options = || TerminalOptions {
             viewport: Viewport::Fixed(ratatui::layout::Rect::new(0, 0, width, height)),
         };
-        let mut lean = Terminal::with_options(Lean::new(Vec::new(), size), options()).unwrap();
+        let mut lean = Lean::new(Vec::new(), size);
+        let mut buf = Buffer::empty(ratatui::layout::Rect::new(0, 0, width, height));
         let mut test = Terminal::with_options(TestBackend::new(width, height), options()).unwrap();
         let mut vt = vt100::Parser::new(height, width, 0);
         let mut costs = Vec::new();
         for action in std::iter::once(Action::Touch).chain(actions.iter().cloned()) {
             app.update(action, now);
-            ui::draw(&mut lean, &app).unwrap();
+            ui::draw(&mut lean, &mut buf, &app).unwrap();
             test.draw(|f| f.render_widget(&app, f.area())).unwrap();
-            let bytes = std::mem::take(lean.backend_mut().writer_mut());
+            let bytes = std::mem::take(lean.writer_mut());
             costs.push(bytes.len());
             vt.process(&bytes);
             if let Some(c) = ui::cursor(&app) {
@@ -706,19 +757,14 @@ mod tests {
     #[test]
     fn the_cursor_goes_last_and_hides_while_cells_are_written() {
         let area = ratatui::layout::Rect::new(0, 0, 10, 3);
-        let backend = Lean::new(Vec::new(), area.as_size());
-        let options = TerminalOptions {
-            viewport: Viewport::Fixed(area),
-        };
-        let mut term = Terminal::with_options(backend, options).unwrap();
+        let mut lean = Lean::new(Vec::new(), area.as_size());
+        let mut buf = Buffer::empty(area);
         let mut frame = |text: &str, cursor: Option<Cursor>| {
-            term.backend_mut().park(cursor);
-            term.draw(|f| {
-                f.buffer_mut()
-                    .set_string(0, 0, text, ratatui::style::Style::new());
-            })
-            .unwrap();
-            String::from_utf8(std::mem::take(term.backend_mut().writer_mut())).unwrap()
+            lean.park(cursor);
+            buf.reset();
+            buf.set_string(0, 0, text, ratatui::style::Style::new());
+            lean.draw(&buf).unwrap();
+            String::from_utf8(std::mem::take(lean.writer_mut())).unwrap()
         };
         let at = |x, y, visible| {
             Some(Cursor {
@@ -740,6 +786,69 @@ mod tests {
         // Parked, hidden: moved there all the same.
         assert_eq!(frame("abd", at(0, 2, false)), "\x1b[3H\x1b[?25l");
         assert_eq!(frame("xbd", at(0, 2, false)), "\x1b[1Hx\x1b[3H");
+    }
+
+    /// Frames of short strings (narrow, wide, an emoji with VS16, blanks) in styles that differ
+    /// in what shows on a blank, with a few cells left to someone else (`Skip`).
+    fn frames() -> impl proptest::strategy::Strategy<Value = Vec<Buffer>> {
+        use proptest::prelude::*;
+        const TEXTS: [&str; 7] = [
+            "ab",
+            "コ",
+            "日本x",
+            "\u{2764}\u{FE0F}",
+            "   ",
+            "a\u{0301}",
+            "ü",
+        ];
+        let styles = [
+            ratatui::style::Style::new(),
+            ratatui::style::Style::new().bg(Color::Blue),
+            ratatui::style::Style::new().add_modifier(Modifier::REVERSED),
+            ratatui::style::Style::new().fg(Color::Red),
+        ];
+        const W: u16 = 6;
+        const H: u16 = 2;
+        let put = (0..W, 0..H, 0..TEXTS.len(), 0..styles.len(), any::<bool>());
+        let frame = proptest::collection::vec(put, 0..16).prop_map(move |puts| {
+            let mut buf = Buffer::empty(ratatui::layout::Rect::new(0, 0, W, H));
+            for (x, y, text, style, skip) in puts {
+                if skip && text == 0 {
+                    buf[(x, y)].set_diff_option(CellDiffOption::Skip);
+                } else {
+                    buf.set_string(x, y, TEXTS[text], styles[style]);
+                }
+            }
+            buf
+        });
+        proptest::collection::vec(frame, 2..8)
+    }
+
+    proptest::proptest! {
+        /// The cells written are the ones ratatui's own diff would hand a backend, frame after
+        /// frame, and the shadow ends up as the frame.
+        #[test]
+        fn the_diff_is_ratatuis(frames in frames()) {
+            let mut previous = Buffer::empty(frames[0].area);
+            let mut shadow = Shadow::blank(previous.content.len());
+            for next in frames {
+                let theirs: Vec<usize> = previous
+                    .diff(&next)
+                    .iter()
+                    .map(|&(x, y, _)| next.index_of(x, y))
+                    .collect();
+                let mut diff = Diff::default();
+                let ours: Vec<usize> =
+                    std::iter::from_fn(|| diff.step(&mut shadow, &next.content)).collect();
+                proptest::prop_assert_eq!(ours, theirs);
+                proptest::prop_assert!(
+                    next.content.iter().enumerate().all(|(i, cell)| shadow.equals(i, cell))
+                );
+                let (cells, slots) = shadow.long_symbols();
+                proptest::prop_assert_eq!(cells, slots);
+                previous = next;
+            }
+        }
     }
 
     #[test]

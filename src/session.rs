@@ -7,9 +7,9 @@
 
 use std::time::Instant;
 
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::Event;
 use ratatui::layout::{Rect, Size};
-use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::app::{Action, App, Effect};
 use crate::backend::Lean;
@@ -29,8 +29,6 @@ pub const LEAVE: &[u8] = b"\x1b[0m\x1b[?1006l\x1b[?1000l\x1b[?2004l\x1b[?1049l\x
 /// Before a full redraw: default colours, then a blank screen.
 const CLEAR: &[u8] = b"\x1b[0m\x1b[H\x1b[2J";
 
-type Term = Terminal<Lean<Vec<u8>>>;
-
 /// Why a session is over, as far as the interface is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
@@ -42,7 +40,10 @@ pub enum Ended {
 pub struct Session {
     app: App,
     decoder: Decoder,
-    term: Term,
+    /// The frame writer, which holds the frame the terminal shows.
+    lean: Lean<Vec<u8>>,
+    /// The next frame, rendered here before it is written.
+    buf: Buffer,
     admin_exit: Option<KeySpec>,
     /// Bytes for the terminal that the caller has not taken yet.
     out: Vec<u8>,
@@ -56,16 +57,12 @@ pub struct Session {
     events: Vec<Event>,
 }
 
-/// A frame writer of this size; a fixed viewport, so ratatui never asks a terminal for it.
-fn terminal(width: u16, height: u16) -> Term {
-    let size = Size::new(width, height);
-    Terminal::with_options(
-        Lean::new(Vec::new(), size),
-        TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
-        },
+/// A frame writer for a blank `width`×`height` screen, and a buffer to render its frames in.
+fn screen(width: u16, height: u16) -> (Lean<Vec<u8>>, Buffer) {
+    (
+        Lean::new(Vec::new(), Size::new(width, height)),
+        Buffer::empty(Rect::new(0, 0, width, height)),
     )
-    .expect("a terminal that writes to memory cannot fail")
 }
 
 impl Session {
@@ -83,10 +80,12 @@ impl Session {
         if app.config.mouse {
             out.extend_from_slice(MOUSE_ON);
         }
+        let (lean, buf) = screen(width, height);
         Session {
             app,
             decoder: Decoder::default(),
-            term: terminal(width, height),
+            lean,
+            buf,
             admin_exit,
             out,
             dirty: true,
@@ -185,13 +184,13 @@ impl Session {
 
     fn draw(&mut self) {
         if self.full {
-            self.term = terminal(self.app.width, self.app.height);
+            (self.lean, self.buf) = screen(self.app.width, self.app.height);
             self.out.extend_from_slice(CLEAR);
             self.full = false;
         }
-        let drawn = ui::draw(&mut self.term, &self.app);
+        let drawn = ui::draw(&mut self.lean, &mut self.buf, &self.app);
         debug_assert!(drawn.is_ok(), "drawing into memory cannot fail");
-        self.out.append(self.term.backend_mut().writer_mut());
+        self.out.append(self.lean.writer_mut());
         self.dirty = false;
     }
 }

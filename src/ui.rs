@@ -3,7 +3,6 @@
 use std::io::{self, Write};
 use std::ops::Range;
 
-use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Position, Rect};
 use ratatui::style::{Modifier, Style};
@@ -43,12 +42,14 @@ impl Widget for &App {
 
 pub use crate::backend::Cursor;
 
-/// Draws `app` in one write that ends with the cursor on its focused item (see [`cursor`]).
-/// Both run loops, local and SSH, draw through this.
-pub fn draw<W: Write>(term: &mut Terminal<Lean<W>>, app: &App) -> io::Result<()> {
-    term.backend_mut().park(cursor(app));
-    term.draw(|frame| frame.render_widget(app, frame.area()))?;
-    Ok(())
+/// Draws `app` into `buf` (the screen's size) and writes it out through `lean` in one write
+/// that ends with the cursor on its focused item (see [`cursor`]). Both run loops, local and
+/// SSH, draw through this.
+pub fn draw<W: Write>(lean: &mut Lean<W>, buf: &mut Buffer, app: &App) -> io::Result<()> {
+    lean.park(cursor(app));
+    buf.reset();
+    app.render(buf.area, buf);
+    lean.draw(buf)
 }
 
 /// Where the terminal cursor belongs: on the focused item, in every mode, because braille
