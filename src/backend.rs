@@ -825,6 +825,12 @@ mod tests {
     }
 
     proptest::proptest! {
+        // A failing case is printed; none is written beside the sources.
+        #![proptest_config(proptest::test_runner::Config {
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+
         /// The cells written are the ones ratatui's own diff would hand a backend, frame after
         /// frame, and the shadow ends up as the frame.
         #[test]
