@@ -611,7 +611,9 @@ impl Diff {
                         Some(_) => i + 1,
                         None => self.pos,
                     };
-                    sync(shadow, next, i..skipped_to);
+                    // Known to differ (or to be written anyway): no second comparison.
+                    shadow.set(i, current);
+                    sync(shadow, next, i + 1..skipped_to);
                     return Some(i);
                 }
             }
