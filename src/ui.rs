@@ -15,6 +15,8 @@ use crate::layout::{self, Areas};
 use crate::search::Folded;
 use crate::text::{self, truncate, width};
 
+mod line;
+
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let areas = self.areas();
@@ -268,7 +270,7 @@ fn render_tree(app: &App, areas: &Areas, buf: &mut Buffer) {
             theme.highlight(),
         ));
         let row = Rect::new(inner.x, y, inner.width, 1);
-        Line::from(spans).render(row, buf);
+        line::render(&Line::from(spans), row, buf);
         if selected {
             buf.set_style(row, theme.selected());
         }
@@ -331,8 +333,8 @@ fn render_detail(app: &App, areas: &Areas, buf: &mut Buffer) {
         for range in wrapped {
             if y >= first && y < first + height {
                 let row = Rect::new(inner.x, inner.y + (y - first) as u16, inner.width, 1);
-                Line::from(styled(&line.text, range, &marks, style, theme.highlight()))
-                    .render(row, buf);
+                let spans = styled(&line.text, range, &marks, style, theme.highlight());
+                line::render(&Line::from(spans), row, buf);
             }
             y += 1;
         }
@@ -449,7 +451,7 @@ fn render_hints(app: &App, areas: &Areas, buf: &mut Buffer) {
     if app.carousel_running() {
         let text = truncate(s.carousel, room, app.symbols().ellipsis).into_owned();
         push(&mut spans, &mut used, text, theme.status());
-        Line::from(spans).render(area, buf);
+        line::render(&Line::from(spans), area, buf);
         return;
     }
     if app.search.editing {
@@ -499,7 +501,7 @@ fn render_hints(app: &App, areas: &Areas, buf: &mut Buffer) {
             break;
         }
     }
-    Line::from(spans).render(area, buf);
+    line::render(&Line::from(spans), area, buf);
 }
 
 /// Where the help's lines go: inside the box, one blank column each side, or (screen-reader
@@ -566,10 +568,11 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             Style::new()
         };
-        Line::from(vec![
+        let spans = vec![
             Span::styled(line.key, theme.key()),
             Span::styled(line.text, style),
-        ])
-        .render(Rect::new(inner.x, inner.y + i as u16, inner.width, 1), buf);
+        ];
+        let row = Rect::new(inner.x, inner.y + i as u16, inner.width, 1);
+        line::render(&Line::from(spans), row, buf);
     }
 }
