@@ -25,7 +25,7 @@ mod validate;
 pub use load::{load, load_data, load_file, read};
 pub use outline::{Block, Kind, Node, Outline};
 pub use problem::{Issue, LoadError, Place, Problem, Shape};
-pub use schema::{Contact, Document, Goal, Perspective, Vision};
+pub use schema::{Contact, Document, Goal, MAX_DEPTH, Perspective, Vision};
 
 /// The bundled document, compiled into the binary so it runs with no files beside it.
 pub const BUNDLED: &str = include_str!("../data/smedjebacken.ron");
@@ -35,9 +35,6 @@ pub const BUNDLED_NAME: &str = "data/smedjebacken.ron";
 
 /// The largest data file accepted, so a mistaken path cannot exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-
-/// Nesting deeper than this is refused before it can exhaust the stack.
-pub const MAX_DEPTH: usize = 32;
 
 #[cfg(test)]
 mod tests;

@@ -3,13 +3,13 @@
 use std::io::Read as _;
 use std::path::Path;
 
+use super::MAX_FILE_BYTES;
 use super::diagnose::{parse_problem, too_deep};
 use super::outline::{Outline, flatten};
 use super::problem::{Issue, LoadError, Problem};
-use super::schema::Document;
+use super::schema::{Document, ron_options};
 use super::source::{LineMap, Source};
 use super::validate::validate;
-use super::{MAX_DEPTH, MAX_FILE_BYTES};
 use crate::i18n::Lang;
 
 /// Reads a data file, refusing what cannot be one: a missing file, a directory, a file over
@@ -74,6 +74,11 @@ pub fn load_data(data: Option<&Path>, lang: Lang) -> Result<Outline, String> {
 
 /// Parses, validates and cleans a document. `file` names it in messages.
 pub fn load(file: &str, source: &str) -> Result<Outline, LoadError> {
+    load_document(file, source).map(|document| flatten(&document))
+}
+
+/// Parses and validates a document, every check made, before it is cleaned and flattened.
+pub(super) fn load_document(file: &str, source: &str) -> Result<Document, LoadError> {
     let fail = |problems| LoadError::new(file, source, problems);
     let one = |position, issue| fail(vec![Problem { position, issue }]);
     // A byte-order mark (Windows editors write one) is whitespace, and keeps columns as they are.
@@ -91,8 +96,7 @@ pub fn load(file: &str, source: &str) -> Result<Outline, LoadError> {
     if let Some(at) = too_deep(&source_map.tokens) {
         return Err(one(Some(source_map.line_col(at)), Issue::TooDeep));
     }
-    let options = ron::Options::default().with_recursion_limit(MAX_DEPTH * 2);
-    let document: Document = match options.from_str(&text) {
+    let document: Document = match ron_options().from_str(&text) {
         Ok(d) => d,
         Err(e) => return Err(fail(vec![parse_problem(&source_map, &e)])),
     };
@@ -100,5 +104,5 @@ pub fn load(file: &str, source: &str) -> Result<Outline, LoadError> {
     if !problems.is_empty() {
         return Err(fail(problems));
     }
-    Ok(flatten(&document))
+    Ok(document)
 }

@@ -1,8 +1,7 @@
 //! The one shape the rest of the app reads: the document flattened into a tree of nodes, every
 //! text cleaned of anything a terminal would act on.
 
-use super::schema::Document;
-use super::{BUNDLED, BUNDLED_NAME, LoadError, MAX_DEPTH, load};
+use super::schema::{Contact, Document, Goal, Perspective, Vision};
 use crate::sanitize::clean;
 
 /// Which kind of node a tree row is.
@@ -78,22 +77,17 @@ impl Outline {
         path
     }
 
-    /// The bundled document, already known to be valid: `cargo test` loads it with every check
-    /// and compares, so at start-up it is only parsed and flattened, without the lexing and
-    /// checks that are there to explain a broken file.
+    /// The bundled document, parsed when malbild was built (`src/build.rs`), so a start runs no
+    /// parser: only the strings are made and flattened. `cargo test` loads the same file with
+    /// every check and compares the two, field for field.
     pub fn bundled() -> Outline {
-        let options = ron::Options::default().with_recursion_limit(MAX_DEPTH * 2);
-        match options.from_str::<Document>(BUNDLED) {
-            Ok(document) => flatten(&document),
-            Err(_) => load(BUNDLED_NAME, BUNDLED).unwrap_or_else(|e| unreachable_bundled(&e)),
-        }
+        flatten(&generated_document())
     }
 }
 
-#[cold]
-fn unreachable_bundled(e: &LoadError) -> ! {
-    // A test parses the bundled file, so a broken one never ships.
-    panic!("the bundled document is invalid: {e}")
+/// The bundled document as the build script read it from `data/smedjebacken.ron`.
+pub(super) fn generated_document() -> Document {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"))
 }
 
 /// Flattens a valid document into the outline the interface reads, every text cleaned.

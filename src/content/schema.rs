@@ -1,64 +1,14 @@
 //! The document as the data file writes it: the serde types, and one table of their fields
 //! from which the diagnostics, their hints and the span lookup learn what belongs where.
 
-use serde::Deserialize;
-
 use super::problem::Shape;
 
-/// The whole document as written in the data file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Document {
-    pub organisation: String,
-    pub title: String,
-    pub vision: Vision,
-    pub introduction: String,
-    pub perspectives: Vec<Perspective>,
-    pub contact: Contact,
-    pub last_updated_label: String,
-    #[serde(default)]
-    pub last_updated: String,
-}
+mod types;
 
-/// The root of the tree.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Vision {
-    pub id: String,
-    pub title: String,
-    pub text: String,
-}
+pub use types::{Contact, Document, Goal, MAX_DEPTH, Perspective, Vision, ron_options};
 
-/// One of the perspectives the goals are grouped under.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Perspective {
-    pub id: String,
-    pub title: String,
-    #[serde(default)]
-    pub text: String,
-    pub goals: Vec<Goal>,
-}
-
-/// A goal: a title and its text, paragraphs separated by a blank line.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Goal {
-    pub id: String,
-    pub title: String,
-    pub text: String,
-}
-
-/// Who to ask: a heading and its lines.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Contact {
-    pub title: String,
-    pub lines: Vec<String>,
-}
-
-/// The field names, as the data file writes them. Every use outside the serde types above
-/// goes through these, and a test holds them to the names serde expects.
+/// The field names, as the data file writes them. Every use outside the serde types of
+/// `types` goes through these, and a test holds them to the names serde expects.
 pub const ORGANISATION: &str = "organisation";
 pub const TITLE: &str = "title";
 pub const VISION: &str = "vision";

@@ -15,6 +15,12 @@ fn the_bundled_document_loads_the_same_without_the_checks() {
 }
 
 #[test]
+fn the_document_read_at_build_time_is_the_bundled_file_with_every_check() {
+    let checked = load::load_document(BUNDLED_NAME, BUNDLED).expect("bundled file is valid");
+    assert_eq!(outline::generated_document(), checked);
+}
+
+#[test]
 fn bundled_document_is_valid() {
     let outline = load(BUNDLED_NAME, BUNDLED).expect("bundled file is valid");
     assert_eq!(outline.nodes.len(), 10);
