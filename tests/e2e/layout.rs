@@ -129,7 +129,7 @@ fn the_script_names_functions_without_hashes() {
         );
     }
     assert!(
-        script.contains("INSERT BEFORE .init;"),
+        script.contains("INSERT BEFORE .fini;"),
         "the script must add to the default layout"
     );
 }
@@ -190,7 +190,7 @@ fn the_named_functions_come_first() {
 }
 
 /// The code the release build has in memory at its first frame, against a budget: 684 KiB
-/// of its 697 KiB `.text` before the functions were ordered, 300–390 KiB after. Run by
+/// of its 697 KiB `.text` before the functions were ordered, 240–260 KiB after. Run by
 /// `.ci/run` after the release build: `cargo test --test e2e -- --ignored startup_code`.
 #[test]
 #[ignore]
@@ -216,8 +216,9 @@ fn startup_code_stays_within_its_pages() {
     let code = code.expect("the binary's code mapping");
     println!("{binary}: {code} KiB of code resident at the first frame");
     assert!(
-        code <= 448,
-        "{code} KiB of code resident at the first frame, budget 448"
+        code <= 384,
+        "{code} KiB of code resident at the first frame, budget 384 (if the start now runs \
+         other functions, write src/hot.ld again: write_hot_functions)"
     );
 }
 
@@ -261,11 +262,11 @@ fn write_hot_functions() {
     list.sort();
     list.dedup();
     let mut script = String::from(HEADER);
-    script.push_str("SECTIONS\n{\n  .text : {\n");
+    script.push_str("SECTIONS\n{\n  .init : { KEEP (*(SORT_NONE(.init))) }\n  .text : {\n");
     for p in &list {
         script.push_str(&format!("    *(.text.{p} .text.unlikely.{p})\n"));
     }
-    script.push_str("    *(.text .text.*)\n  }\n}\nINSERT BEFORE .init;\n");
+    script.push_str("    *(.text .text.*)\n  }\n}\nINSERT BEFORE .fini;\n");
     std::fs::write(SCRIPT, script).unwrap();
     println!("{}: {} functions from {profile}", SCRIPT, list.len());
 }
@@ -273,6 +274,8 @@ fn write_hot_functions() {
 const HEADER: &str = "\
 /* The functions malbild runs from exec to its first frame and a few arrow keys, first in
  * .text, so that they share pages; the rest of the program follows in the linker's order.
+ * .init (run once at start) comes just before them rather than after all of .text, where
+ * it made the last 64 KiB of the code resident for its 23 bytes.
  * Written by `cargo test --test e2e -- --ignored write_hot_functions` from a callgrind
  * profile; hashes are `*`, so the list outlives a change of compiler or dependency. A
  * function missing from it only costs a page of memory. */
