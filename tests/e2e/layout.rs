@@ -48,14 +48,13 @@ fn pattern_of(symbol: &str) -> String {
     if let Some(body) = symbol.strip_prefix("_ZN") {
         // Legacy mangling: `…17h<16 hex digits>E`, sometimes with a `.N` clone suffix.
         let body = body.split('.').next().unwrap_or(body);
+        out.push_str("_ZN");
         match body.rfind("17h") {
             Some(at) if body.len() >= at + 20 => {
-                out.push_str("_ZN");
                 out.push_str(&body[..at]);
                 out.push_str("17h*");
             }
             _ => {
-                out.push_str("_ZN");
                 out.push_str(body);
                 out.push('*');
             }
@@ -109,8 +108,10 @@ fn text_symbols(binary: &str) -> Option<Vec<(u64, String)>> {
             let mut f = l.split_whitespace();
             let (addr, kind, name) = (f.next()?, f.next()?, f.next()?);
             let rust = name.starts_with("_ZN") || name.starts_with("_R");
-            (matches!(kind, "t" | "T") && rust)
-                .then(|| Some((u64::from_str_radix(addr, 16).ok()?, name.to_string())))?
+            if !rust || !matches!(kind, "t" | "T") {
+                return None;
+            }
+            Some((u64::from_str_radix(addr, 16).ok()?, name.to_string()))
         })
         .collect::<Vec<_>>();
     (!symbols.is_empty()).then_some(symbols)
