@@ -503,10 +503,11 @@ const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
     .union(Modifier::CROSSED_OUT);
 
 /// The cells that changed from one frame to the next, by the rules of ratatui's `Buffer::diff`
-/// (ratatui 0.30, ratatui-core 0.1), so that the same cells are written as through `Terminal`: a cell under a
-/// wide character is not compared, a `Skip` cell is never written, a wide character replaced by
-/// a narrower one in a colour or attribute that shows on blanks has the cells it covered written
-/// again, and the cells under an emoji with VS16 are written where their symbol changed.
+/// (ratatui 0.30, ratatui-core 0.1), so that the same cells are written as through `Terminal`:
+/// a cell under a wide character is not compared, a `Skip` cell is never written, a wide
+/// character replaced by a narrower one in a colour or attribute that shows on blanks has the
+/// cells it covered written again, and the cells under an emoji with VS16 are written where
+/// their symbol changed.
 ///
 /// It steps over the previous frame (the shadow) and the next one together, and copies each cell
 /// of the next into the shadow once it has been looked at for the last time, so that when it is
