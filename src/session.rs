@@ -111,10 +111,7 @@ impl Session {
         let mut events = std::mem::take(&mut self.events);
         self.decoder.feed(bytes, &mut events);
         self.settle = self.decoder.flush_after().map(|d| now + d);
-        for event in events.drain(..) {
-            self.event(&event, now);
-        }
-        self.events = events;
+        self.handle(events, now);
     }
 
     /// The terminal is now `width`×`height`: the next frame repaints it all.
@@ -144,10 +141,7 @@ impl Session {
             self.settle = None;
             let mut events = std::mem::take(&mut self.events);
             self.decoder.flush(&mut events);
-            for event in events.drain(..) {
-                self.event(&event, now);
-            }
-            self.events = events;
+            self.handle(events, now);
         }
         if self.app.deadline().is_some_and(|due| due <= now) {
             self.act(Action::Tick, now);
@@ -161,6 +155,14 @@ impl Session {
             self.draw();
         }
         std::mem::take(&mut self.out)
+    }
+
+    /// Acts on the decoded `events` in order, then keeps the emptied vector for the next ones.
+    fn handle(&mut self, mut events: Vec<Event>, now: Instant) {
+        for event in events.drain(..) {
+            self.event(&event, now);
+        }
+        self.events = events;
     }
 
     fn event(&mut self, event: &Event, now: Instant) {
