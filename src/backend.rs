@@ -152,6 +152,8 @@ impl FrameWriter {
     /// The terminal is now `size`; its `Terminal` is resized next, which clears it.
     pub fn resize(&mut self, size: Size) {
         self.size = size;
+        // What a terminal shows after it changes size is its own business: cleared again.
+        self.cleared = false;
         self.screen.clear();
         self.screen.resize(
             usize::from(size.width) * usize::from(size.height),

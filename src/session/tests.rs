@@ -114,6 +114,16 @@ fn a_resize_repaints_the_whole_screen() {
 }
 
 #[test]
+fn a_narrower_screen_is_cleared_once() {
+    let (mut s, now) = session(Config::default());
+    s.take_output();
+    s.resize(60, 20, now);
+    let bytes = s.take_output();
+    let clears = bytes.windows(4).filter(|w| w == b"\x1b[2J").count();
+    assert_eq!(clears, 1);
+}
+
+#[test]
 fn copy_writes_osc_52_and_kiosk_mode_never_does() {
     let (mut s, now) = session(Config::default());
     s.take_output();
