@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use divan::{Bencher, black_box};
 use malbild::app::{Action, App, Config};
-use malbild::backend::Lean;
+use malbild::backend::FrameWriter;
 use malbild::content::{self, Outline};
 use malbild::i18n::Lang;
 use ratatui::Terminal;
@@ -61,15 +61,13 @@ fn render_frame(bencher: Bencher, (width, height): (u16, u16)) {
     });
 }
 
-/// A whole frame as the terminal gets it: render, diff against the previous frame, and the
-/// escape sequences written (into memory). Alternates two screens so every frame has changes.
+/// A whole frame as the terminal gets it: render, ratatui's diff against the previous frame, and
+/// the escape sequences written (into memory). Alternates two screens so every frame has changes.
 #[divan::bench(args = [(80, 24), (200, 60)])]
 fn frame_to_terminal_bytes(bencher: Bencher, (width, height): (u16, u16)) {
     let now = Instant::now();
     let mut app = app(width, height);
-    let area = Rect::new(0, 0, width, height);
-    let mut lean = Lean::new(Sink, Size::new(width, height));
-    let mut buffer = Buffer::empty(area);
+    let Ok(mut terminal) = Terminal::new(FrameWriter::new(Size::new(width, height)));
     let mut down = true;
     bencher.bench_local(|| {
         if !app
@@ -78,23 +76,9 @@ fn frame_to_terminal_bytes(bencher: Bencher, (width, height): (u16, u16)) {
         {
             down = !down;
         }
-        buffer.reset();
-        (&app).render(area, &mut buffer);
-        lean.draw(&buffer).expect("draw");
+        let Ok(_) = terminal.draw(|f| f.render_widget(&app, f.area()));
+        black_box(terminal.backend_mut().take());
     });
-}
-
-/// A terminal that takes every byte and keeps none.
-struct Sink;
-
-impl std::io::Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        Ok(black_box(buf).len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// One arrow key: update, then render the changed frame.

@@ -7,12 +7,12 @@
 
 use std::time::Instant;
 
-use ratatui::buffer::Buffer;
+use ratatui::Terminal;
 use ratatui::crossterm::event::Event;
 use ratatui::layout::{Rect, Size};
 
 use crate::app::{Action, App, Effect};
-use crate::backend::Lean;
+use crate::backend::FrameWriter;
 use crate::input::Decoder;
 use crate::keymap::{self, Context, KeySpec};
 use crate::ui;
@@ -26,8 +26,6 @@ const MOUSE_ON: &[u8] = b"\x1b[?1000h\x1b[?1006h";
 /// Turns off everything the start turned on: attributes, mouse reports, bracketed paste, the
 /// alternate screen, the hidden cursor. Harmless where mouse reports were never on.
 pub const LEAVE: &[u8] = b"\x1b[0m\x1b[?1006l\x1b[?1000l\x1b[?2004l\x1b[?1049l\x1b[?25h";
-/// Before a full redraw: default colours, then a blank screen.
-const CLEAR: &[u8] = b"\x1b[0m\x1b[H\x1b[2J";
 
 /// Why a session is over, as far as the interface is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,10 +38,9 @@ pub enum Ended {
 pub struct Session {
     app: App,
     decoder: Decoder,
-    /// The frame writer, which holds the frame the terminal shows.
-    lean: Lean<Vec<u8>>,
-    /// The next frame, rendered here before it is written.
-    buf: Buffer,
+    /// ratatui's terminal: the frame the screen shows and the next one, and the frame writer
+    /// that turns what changed between them into bytes.
+    terminal: Terminal<FrameWriter>,
     admin_exit: Option<KeySpec>,
     /// Bytes for the terminal that the caller has not taken yet.
     out: Vec<u8>,
@@ -55,14 +52,6 @@ pub struct Session {
     settle: Option<Instant>,
     ended: Option<Ended>,
     events: Vec<Event>,
-}
-
-/// A frame writer for a blank `width`×`height` screen, and a buffer to render its frames in.
-fn screen(width: u16, height: u16) -> (Lean<Vec<u8>>, Buffer) {
-    (
-        Lean::new(Vec::new(), Size::new(width, height)),
-        Buffer::empty(Rect::new(0, 0, width, height)),
-    )
 }
 
 impl Session {
@@ -80,12 +69,12 @@ impl Session {
         if app.config.mouse {
             out.extend_from_slice(MOUSE_ON);
         }
-        let (lean, buf) = screen(width, height);
+        let backend = FrameWriter::new(Size::new(width, height));
+        let Ok(terminal) = Terminal::new(backend);
         Session {
             app,
             decoder: Decoder::default(),
-            lean,
-            buf,
+            terminal,
             admin_exit,
             out,
             dirty: true,
@@ -111,10 +100,7 @@ impl Session {
         let mut events = std::mem::take(&mut self.events);
         self.decoder.feed(bytes, &mut events);
         self.settle = self.decoder.flush_after().map(|d| now + d);
-        for event in events.drain(..) {
-            self.event(&event, now);
-        }
-        self.events = events;
+        self.handle(events, now);
     }
 
     /// The terminal is now `width`×`height`: the next frame repaints it all.
@@ -144,10 +130,7 @@ impl Session {
             self.settle = None;
             let mut events = std::mem::take(&mut self.events);
             self.decoder.flush(&mut events);
-            for event in events.drain(..) {
-                self.event(&event, now);
-            }
-            self.events = events;
+            self.handle(events, now);
         }
         if self.app.deadline().is_some_and(|due| due <= now) {
             self.act(Action::Tick, now);
@@ -161,6 +144,14 @@ impl Session {
             self.draw();
         }
         std::mem::take(&mut self.out)
+    }
+
+    /// Acts on the decoded `events` in order, then keeps the emptied vector for the next ones.
+    fn handle(&mut self, mut events: Vec<Event>, now: Instant) {
+        for event in events.drain(..) {
+            self.event(&event, now);
+        }
+        self.events = events;
     }
 
     fn event(&mut self, event: &Event, now: Instant) {
@@ -182,15 +173,29 @@ impl Session {
         }
     }
 
+    /// Draws a frame through ratatui's `Terminal`, which hands the frame writer the cells that
+    /// changed; the cursor ends on the focused item (see [`ui::cursor`]), shown or only parked
+    /// there for braille displays.
     fn draw(&mut self) {
+        let (width, height) = (self.app.width, self.app.height);
         if self.full {
-            (self.lean, self.buf) = screen(self.app.width, self.app.height);
-            self.out.extend_from_slice(CLEAR);
+            // ratatui clears the screen and forgets what it showed.
             self.full = false;
+            self.terminal.backend_mut().resize(Size::new(width, height));
+            let Ok(()) = self.terminal.resize(Rect::new(0, 0, width, height));
         }
-        let drawn = ui::draw(&mut self.lean, &mut self.buf, &self.app);
-        debug_assert!(drawn.is_ok(), "drawing into memory cannot fail");
-        self.out.append(self.lean.writer_mut());
+        let cursor = ui::cursor(&self.app);
+        let shown = cursor.filter(|c| c.visible).map(|c| c.position);
+        let Ok(_) = self.terminal.draw(|frame| {
+            frame.render_widget(&self.app, frame.area());
+            if let Some(position) = shown {
+                frame.set_cursor_position(position);
+            }
+        });
+        if let Some(parked) = cursor.filter(|c| !c.visible) {
+            let Ok(()) = self.terminal.set_cursor_position(parked.position);
+        }
+        self.out.append(&mut self.terminal.backend_mut().take());
         self.dirty = false;
     }
 }

@@ -1,6 +1,5 @@
 //! The view: `impl Widget for &App`, in small `render_*` pieces. Nothing here changes state.
 
-use std::io::{self, Write};
 use std::ops::Range;
 
 use ratatui::buffer::Buffer;
@@ -10,7 +9,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use crate::app::{App, Focus, LineKind};
-use crate::backend::Lean;
 use crate::layout::{self, Areas};
 use crate::search::Folded;
 use crate::text::{self, truncate, width};
@@ -43,16 +41,6 @@ impl Widget for &App {
 }
 
 pub use crate::backend::Cursor;
-
-/// Draws `app` into `buf` (the screen's size) and writes it out through `lean` in one write
-/// that ends with the cursor on its focused item (see [`cursor`]). Both run loops, local and
-/// SSH, draw through this.
-pub fn draw<W: Write>(lean: &mut Lean<W>, buf: &mut Buffer, app: &App) -> io::Result<()> {
-    lean.park(cursor(app));
-    buf.reset();
-    app.render(buf.area, buf);
-    lean.draw(buf)
-}
 
 /// Where the terminal cursor belongs: on the focused item, in every mode, because braille
 /// displays and console screen readers follow the cursor whether it is shown or not. It is shown

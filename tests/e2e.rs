@@ -6,9 +6,6 @@
 #[path = "e2e/pty.rs"]
 mod pty;
 
-#[path = "e2e/layout.rs"]
-mod layout;
-
 use std::thread;
 use std::time::{Duration, Instant};
 

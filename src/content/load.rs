@@ -66,7 +66,7 @@ pub fn load_file(path: &Path) -> Result<Outline, LoadError> {
 /// errors as a message in `lang`.
 pub fn load_data(data: Option<&Path>, lang: Lang) -> Result<Outline, String> {
     match data {
-        None => Ok(Outline::bundled()),
+        None => load(super::BUNDLED_NAME, super::BUNDLED),
         Some(path) => load_file(path),
     }
     .map_err(|e| e.render(lang))

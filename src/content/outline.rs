@@ -1,7 +1,7 @@
 //! The one shape the rest of the app reads: the document flattened into a tree of nodes, every
 //! text cleaned of anything a terminal would act on.
 
-use super::schema::{Contact, Document, Goal, Perspective, Vision};
+use super::schema::Document;
 use crate::sanitize::clean;
 
 /// Which kind of node a tree row is.
@@ -77,17 +77,16 @@ impl Outline {
         path
     }
 
-    /// The bundled document, parsed when malbild was built (`src/build.rs`), so a start runs no
-    /// parser: only the strings are made and flattened. `cargo test` loads the same file with
-    /// every check and compares the two, field for field.
+    /// The bundled document, read by the same loader as `--data`.
+    ///
+    /// # Panics
+    ///
+    /// If the bundled file is broken, with the loader's report (`FILE:LINE:COLUMN: message`):
+    /// `cargo test` fails on it, and the program reports it through [`super::load_data`] first.
     pub fn bundled() -> Outline {
-        flatten(&generated_document())
+        super::load(super::BUNDLED_NAME, super::BUNDLED)
+            .unwrap_or_else(|e| panic!("{}", e.render(crate::i18n::Lang::En)))
     }
-}
-
-/// The bundled document as the build script read it from `data/smedjebacken.ron`.
-pub(super) fn generated_document() -> Document {
-    include!(concat!(env!("OUT_DIR"), "/bundled.rs"))
 }
 
 /// Flattens a valid document into the outline the interface reads, every text cleaned.

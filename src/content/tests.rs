@@ -8,16 +8,11 @@ use crate::i18n::Lang;
 use crate::text;
 
 #[test]
-fn the_bundled_document_loads_the_same_without_the_checks() {
-    let checked = load(BUNDLED_NAME, BUNDLED).expect("bundled file is valid");
+fn the_bundled_document_loads() {
+    // A broken file fails here with the loader's report: FILE:LINE:COLUMN: message.
+    let outline = Outline::bundled();
     assert!(!BUNDLED.starts_with('\u{feff}'));
-    assert_eq!(format!("{:?}", Outline::bundled()), format!("{checked:?}"));
-}
-
-#[test]
-fn the_document_read_at_build_time_is_the_bundled_file_with_every_check() {
-    let checked = load::load_document(BUNDLED_NAME, BUNDLED).expect("bundled file is valid");
-    assert_eq!(outline::generated_document(), checked);
+    assert_eq!(outline.nodes.len(), 10);
 }
 
 #[test]

@@ -106,8 +106,21 @@ fn a_resize_repaints_the_whole_screen() {
     s.take_output();
     s.resize(100, 30, now);
     let bytes = s.take_output();
-    assert!(bytes.starts_with(CLEAR));
+    let clear = b"\x1b[H\x1b[2J";
+    let at = bytes.windows(clear.len()).position(|w| w == clear);
+    assert!(at.is_some_and(|at| at < 10), "the screen cleared first");
+    assert!(bytes.len() > 1000, "then drawn whole");
     assert_eq!((s.app().width, s.app().height), (100, 30));
+}
+
+#[test]
+fn a_narrower_screen_is_cleared_once() {
+    let (mut s, now) = session(Config::default());
+    s.take_output();
+    s.resize(60, 20, now);
+    let bytes = s.take_output();
+    let clears = bytes.windows(4).filter(|w| w == b"\x1b[2J").count();
+    assert_eq!(clears, 1);
 }
 
 #[test]

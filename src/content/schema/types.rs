@@ -1,6 +1,5 @@
-//! The serde types of the document, in a file that names nothing else of the crate: the
-//! library reads `--data FILE` into them, and the build script (`src/build.rs`) includes this
-//! same file to read the bundled document into them once, when malbild is built.
+//! The serde types of the document: the bundled file and `--data FILE` are both read into them,
+//! by the same loader.
 
 use serde::Deserialize;
 
