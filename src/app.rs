@@ -10,11 +10,13 @@ use crate::help::{self, HelpLine};
 use crate::i18n::{Lang, Strings};
 use crate::layout::{self, Areas, Panes};
 use crate::search::Index;
-use crate::text;
 use crate::theme::{Glyphs, Symbols, Theme};
 
+mod detail;
 mod navigate;
 mod query;
+
+pub use detail::{DetailRow, DetailText, Window};
 
 /// What a user can ask for, whatever key or click it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +103,15 @@ pub enum Effect {
     Quit,
     /// Put this text on the user's clipboard.
     Copy(String),
+}
+
+/// What a deadline is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Due {
+    /// The carousel shows the next node.
+    CarouselStep,
+    /// Nobody has touched anything for the idle time: back to the start screen.
+    IdleReset,
 }
 
 /// Which pane has the keyboard.
@@ -276,15 +287,22 @@ impl App {
 
     /// The next moment something happens without input, if any.
     pub fn deadline(&self) -> Option<Instant> {
+        self.due().map(|(at, _)| at)
+    }
+
+    /// What happens next without input, and when: the one place both `deadline` (for the
+    /// shells' clocks) and `tick` (which acts on it) read.
+    fn due(&self) -> Option<(Instant, Due)> {
         let reset = self
             .config
             .idle_reset
             .filter(|_| self.dirty)
-            .map(|d| self.last_input + d);
-        match (reset, self.carousel_due) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+            .map(|d| (self.last_input + d, Due::IdleReset));
+        let step = self.carousel_due.map(|at| (at, Due::CarouselStep));
+        [step, reset]
+            .into_iter()
+            .flatten()
+            .min_by_key(|&(at, _)| at)
     }
 
     /// Which panes are shown.
@@ -376,21 +394,6 @@ impl App {
             previous = Some(block);
         }
         lines
-    }
-
-    /// How many screen lines the detail takes at `width` columns.
-    pub fn detail_height(&self, width: u16) -> usize {
-        self.detail_lines()
-            .iter()
-            .map(|l| text::wrap(&l.text, usize::from(width)).len())
-            .sum()
-    }
-
-    /// The furthest the detail can scroll at the current size.
-    pub fn max_detail_scroll(&self) -> usize {
-        let inner = self.areas().detail_inner;
-        self.detail_height(inner.width)
-            .saturating_sub(usize::from(inner.height))
     }
 
     /// The text `y` copies: breadcrumb, title and text.
@@ -512,12 +515,29 @@ impl App {
         )
     }
 
+    /// Where the help goes at the current size.
+    pub fn help_box(&self) -> layout::HelpBox {
+        layout::help_box(
+            self.screen(),
+            self.help_lines().len(),
+            self.config.screen_reader,
+        )
+    }
+
+    /// The part of the help in view.
+    pub fn help_window(&self) -> Window {
+        let total = self.help_lines().len();
+        let height = layout::help_visible(self.screen(), self.config.screen_reader);
+        Window {
+            first: self.help_scroll.min(total.saturating_sub(height)),
+            height,
+            total,
+        }
+    }
+
     /// The furthest the help can scroll.
     pub fn max_help_scroll(&self) -> usize {
-        self.help_lines().len().saturating_sub(layout::help_visible(
-            self.screen(),
-            self.config.screen_reader,
-        ))
+        self.help_window().max_first()
     }
 
     fn scroll_help(&mut self, delta: isize) -> bool {
@@ -549,25 +569,23 @@ impl App {
     }
 
     fn tick(&mut self, now: Instant) -> bool {
-        if let Some(due) = self.carousel_due
-            && now >= due
-        {
-            let next = (self.selected + 1) % self.outline.nodes.len();
-            self.select(next);
-            self.carousel_due = self.config.carousel.map(|d| now + d);
-            return true;
-        }
-        if let Some(idle) = self.config.idle_reset
-            && self.dirty
-            && now >= self.last_input + idle
-        {
-            self.reset();
-            if self.config.kiosk {
+        let Some((_, due)) = self.due().filter(|&(at, _)| now >= at) else {
+            return false;
+        };
+        match due {
+            Due::CarouselStep => {
+                let next = (self.selected + 1) % self.outline.nodes.len();
+                self.select(next);
                 self.carousel_due = self.config.carousel.map(|d| now + d);
             }
-            return true;
+            Due::IdleReset => {
+                self.reset();
+                if self.config.kiosk {
+                    self.carousel_due = self.config.carousel.map(|d| now + d);
+                }
+            }
         }
-        false
+        true
     }
 
     /// Back to exactly the start screen.

@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::app::{App, Focus, LineKind};
+use crate::app::{App, Focus, LineKind, Window};
 use crate::backend::Lean;
 use crate::layout::{self, Areas};
 use crate::search::Folded;
@@ -120,21 +120,8 @@ fn tree_cursor(app: &App, areas: &Areas) -> Option<Position> {
 /// text), or the top line of the pane once that has scrolled away.
 fn detail_cursor(app: &App, areas: &Areas) -> Position {
     let inner = areas.detail_inner;
-    let mut row = 0usize;
-    let mut title = None;
-    let mut body = None;
-    for line in app.detail_lines() {
-        match line.kind {
-            LineKind::Breadcrumb | LineKind::Blank => {}
-            LineKind::Title => title = title.or(Some(row)),
-            _ => {
-                body = Some(row);
-                break;
-            }
-        }
-        row += text::wrap(&line.text, usize::from(inner.width)).len();
-    }
-    let target = body.or(title).unwrap_or(0);
+    let detail = app.detail_text();
+    let target = detail.body_row().or(detail.title_row()).unwrap_or(0);
     let y = target
         .saturating_sub(app.detail_scroll)
         .min(usize::from(inner.height.saturating_sub(1)));
@@ -309,59 +296,72 @@ fn render_detail(app: &App, areas: &Areas, buf: &mut Buffer) {
     let theme = app.theme();
     let focused = app.focus == Focus::Detail;
     let inner = areas.detail_inner;
-    let lines = app.detail_lines();
+    let detail = app.detail_text();
+    let window = app.detail_window();
     let words = app.search.highlighted();
     let highlight = app.search.filtering() && !words.is_empty();
-    let mut y = 0usize;
-    let first = app.detail_scroll;
-    let height = usize::from(inner.height);
-    let mut total = 0usize;
-    for line in &lines {
+    let marks: Vec<Vec<Range<usize>>> = detail
+        .lines
+        .iter()
+        .map(|line| {
+            if highlight && line.kind != LineKind::Breadcrumb {
+                Folded::new(&line.text).matches(&words)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    for (y, row) in detail
+        .rows
+        .iter()
+        .enumerate()
+        .skip(window.first)
+        .take(window.height)
+    {
+        let line = &detail.lines[row.line];
         let style = match line.kind {
             LineKind::Breadcrumb => theme.breadcrumb(),
             LineKind::Title => theme.heading(),
             LineKind::Heading => theme.subheading(),
             _ => Style::new(),
         };
-        let marks = if highlight && line.kind != LineKind::Breadcrumb {
-            Folded::new(&line.text).matches(&words)
-        } else {
-            Vec::new()
-        };
-        let wrapped = text::wrap(&line.text, usize::from(inner.width));
-        total += wrapped.len();
-        for range in wrapped {
-            if y >= first && y < first + height {
-                let row = Rect::new(inner.x, inner.y + (y - first) as u16, inner.width, 1);
-                let spans = styled(&line.text, range, &marks, style, theme.highlight());
-                line::render(&Line::from(spans), row, buf);
-            }
-            y += 1;
-        }
+        let area = Rect::new(inner.x, inner.y + (y - window.first) as u16, inner.width, 1);
+        let spans = styled(
+            &line.text,
+            row.range.clone(),
+            &marks[row.line],
+            style,
+            theme.highlight(),
+        );
+        line::render(&Line::from(spans), area, buf);
     }
     if app.config.screen_reader {
         return;
     }
     let mut block = pane_block(app, app.strings().detail_title, focused);
-    if total > height {
-        block = block
-            .title_bottom(scroll_indicator(app, first, height, total).alignment(Alignment::Right));
+    if window.scrolls() {
+        block = block.title_bottom(scroll_indicator(app, window).alignment(Alignment::Right));
     }
     block.render(areas.detail, buf);
 }
 
 /// "▲ rad 3–20 av 31 ▼", with each arrow only when there is more that way.
-fn scroll_indicator(app: &App, first: usize, height: usize, total: usize) -> Line<'static> {
+fn scroll_indicator(app: &App, window: Window) -> Line<'static> {
     let symbols = app.symbols();
     let style = app.theme().scroll();
-    let last = (first + height).min(total);
-    let up = if first > 0 { symbols.more_above } else { " " };
-    let down = if last < total {
+    let up = if window.more_above() {
+        symbols.more_above
+    } else {
+        " "
+    };
+    let down = if window.more_below() {
         symbols.more_below
     } else {
         " "
     };
-    let label = app.strings().lines_of(first + 1, last, total);
+    let label = app
+        .strings()
+        .lines_of(window.first + 1, window.end(), window.total);
     let label = text::truncate(&label, 40, symbols.ellipsis).into_owned();
     Line::from(vec![
         Span::styled(format!(" {up} "), style),
@@ -507,18 +507,7 @@ fn render_hints(app: &App, areas: &Areas, buf: &mut Buffer) {
 /// Where the help's lines go: inside the box, one blank column each side, or (screen-reader
 /// mode) the whole body, with no box.
 fn help_text_area(app: &App) -> Rect {
-    let plain = app.config.screen_reader;
-    let popup =
-        layout::help_area(app.screen(), app.help_lines().len(), plain).intersection(app.screen());
-    if plain {
-        return popup;
-    }
-    Rect::new(
-        popup.x.saturating_add(2),
-        popup.y.saturating_add(1),
-        popup.width.saturating_sub(4),
-        popup.height.saturating_sub(2),
-    )
+    app.help_box().text
 }
 
 fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
@@ -527,12 +516,12 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
     let symbols = app.symbols();
     let plain = app.config.screen_reader;
     let lines = app.help_lines();
-    let popup = layout::help_area(app.screen(), lines.len(), plain).intersection(area);
+    let help = app.help_box();
+    let popup = help.popup.intersection(area);
     if popup.width < 6 || popup.height < 3 {
         return;
     }
-    let shown = layout::help_visible(app.screen(), plain);
-    let first = app.help_scroll.min(lines.len().saturating_sub(shown));
+    let window = app.help_window();
     Clear.render(popup, buf);
     if !plain {
         let mut block = Block::new()
@@ -543,9 +532,13 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
                 format!(" {} ", s.help_title),
                 theme.help_border(),
             ));
-        if lines.len() > shown {
-            let up = if first > 0 { symbols.more_above } else { " " };
-            let down = if first + shown < lines.len() {
+        if window.scrolls() {
+            let up = if window.more_above() {
+                symbols.more_above
+            } else {
+                " "
+            };
+            let down = if window.more_below() {
                 symbols.more_below
             } else {
                 " "
@@ -556,10 +549,10 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
         }
         block.render(popup, buf);
     }
-    let inner = help_text_area(app).intersection(area);
+    let inner = help.text.intersection(area);
     for (i, line) in lines
         .into_iter()
-        .skip(first)
+        .skip(window.first)
         .take(usize::from(inner.height))
         .enumerate()
     {

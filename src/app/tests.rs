@@ -254,18 +254,10 @@ fn a_match_below_the_fold_is_scrolled_into_view() {
     );
     assert_eq!(id(&app), "hog-sysselsattning");
     assert!(app.detail_scroll > 0, "the match is below the first screen");
-    let inner = app.areas().detail_inner;
-    let shown: Vec<String> = app
-        .detail_lines()
-        .iter()
-        .flat_map(|l| {
-            text::wrap(&l.text, usize::from(inner.width))
-                .into_iter()
-                .map(|r| l.text[r].to_string())
-                .collect::<Vec<_>>()
-        })
-        .skip(app.detail_scroll)
-        .take(usize::from(inner.height))
+    let window = app.detail_window();
+    let detail = app.detail_text();
+    let shown: Vec<&str> = (window.first..window.end())
+        .map(|row| detail.text(row))
         .collect();
     assert!(shown.iter().any(|l| l.contains("Mälardalen")), "{shown:?}");
 }
