@@ -23,11 +23,11 @@ pub use detail::{DetailRow, DetailText, Window};
 pub enum Action {
     Up,
     Down,
-    /// Collapse, or go to the parent.
+    /// Go to the parent row.
     Left,
-    /// Expand, or go to the first child.
+    /// Unfold a folded row, or go to its first child.
     Right,
-    /// Enter or Space: toggle; on a goal, read its text.
+    /// Enter or Space: read the selected row's text.
     Toggle,
     First,
     Last,
@@ -37,7 +37,7 @@ pub enum Action {
     FocusPrev,
     /// Open or close the help.
     Help,
-    /// Esc: close what is open, else go back, else quit (never in kiosk mode).
+    /// Esc: close what is open (the help, the search, the text); never quits.
     Back,
     Quit,
     SearchOpen,
@@ -99,7 +99,7 @@ impl Update {
 /// What the model asks of the world outside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// End the session (q, Esc at the top, Ctrl-C; in kiosk mode only the admin exit key).
+    /// End the session (q outside the help, Ctrl-C; in kiosk mode only the admin exit key).
     Quit,
     /// Put this text on the user's clipboard.
     Copy(String),
@@ -308,7 +308,8 @@ impl App {
     /// Which panes are shown.
     pub fn panes(&self) -> Panes {
         match (self.config.screen_reader, self.focus) {
-            (false, _) => Panes::Both,
+            (false, Focus::Tree) => Panes::Both,
+            (false, Focus::Detail) => Panes::BothReading,
             (true, Focus::Tree) => Panes::TreeOnly,
             (true, Focus::Detail) => Panes::DetailOnly,
         }
@@ -431,9 +432,18 @@ impl App {
     }
 
     fn apply(&mut self, action: Action, now: Instant) -> bool {
+        if self.areas().too_small {
+            // Only the message is shown: keys wait until the window is large enough.
+            return match action {
+                Action::Resize { width, height } => self.resize(width, height),
+                Action::Tick => self.tick(now),
+                Action::Quit => self.set_quit(),
+                _ => false,
+            };
+        }
         if self.help {
             return match action {
-                Action::Help | Action::Back | Action::Click { .. } => {
+                Action::Help | Action::Back | Action::Quit | Action::Click { .. } => {
                     self.help = false;
                     self.help_scroll = 0;
                     true
@@ -449,7 +459,6 @@ impl App {
                     ),
                 Action::First => self.scroll_help(isize::MIN),
                 Action::Last => self.scroll_help(isize::MAX),
-                Action::Quit => self.set_quit(),
                 Action::Resize { width, height } => self.resize(width, height),
                 Action::Tick => self.tick(now),
                 Action::ToggleColour => self.toggle_colour(),
@@ -510,6 +519,7 @@ impl App {
             self.strings(),
             self.symbols(),
             self.config.kiosk,
+            self.outline.goals().count(),
             width,
             self.config.screen_reader,
         )
@@ -630,6 +640,15 @@ impl App {
         if self.help {
             self.help_scroll = self.help_scroll.min(self.max_help_scroll());
         }
+    }
+
+    /// A goal's number, the digit that jumps to it (1–9); `None` for other nodes and later goals.
+    pub fn goal_number(&self, node: usize) -> Option<usize> {
+        self.outline
+            .goals()
+            .position(|g| g == node)
+            .map(|i| i + 1)
+            .filter(|&n| n <= 9)
     }
 
     /// The kind of the selected node.

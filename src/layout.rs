@@ -1,12 +1,14 @@
 //! Where everything goes for a given window size: shared by `update` (paging, clicks, scroll
 //! limits) and the view, so both always agree.
 
-use ratatui::layout::{Margin, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Position, Rect};
 
-/// Below this the window shows only a short message.
-pub const MIN_WIDTH: u16 = 20;
-/// Below this the window shows only a short message.
-pub const MIN_HEIGHT: u16 = 7;
+/// Below this the window shows only a message naming the size it needs: narrower, and the bottom
+/// line cannot hold the keys that lead everywhere (move, read, back, help).
+pub const MIN_WIDTH: u16 = 40;
+/// Below this the window shows only that message: lower, and a stacked text pane has no row
+/// for the text below its frame and the selected tree row.
+pub const MIN_HEIGHT: u16 = 8;
 /// From this width the tree and the detail stand side by side.
 pub const SIDE_BY_SIDE: u16 = 80;
 
@@ -21,6 +23,8 @@ pub struct Areas {
     pub tree_inner: Rect,
     /// Where the detail text goes (inside the border).
     pub detail_inner: Rect,
+    /// Screen-reader mode: the row below the text that says whether more follows.
+    pub detail_status: Rect,
     pub too_small: bool,
 }
 
@@ -29,6 +33,9 @@ pub struct Areas {
 pub enum Panes {
     /// Tree and detail together, with borders.
     Both,
+    /// Tree and detail together, the detail with the keyboard: when stacked, the tree shrinks
+    /// to the selected row so the text has the room.
+    BothReading,
     /// Only the tree, full width, no borders (screen-reader mode).
     TreeOnly,
     /// Only the detail, full width, no borders (screen-reader mode).
@@ -60,23 +67,31 @@ impl Areas {
                 areas.tree_inner = body;
             }
             Panes::DetailOnly => {
+                let [text, status] =
+                    Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(body);
                 areas.detail = body;
-                areas.detail_inner = body;
+                areas.detail_inner = text;
+                areas.detail_status = status;
             }
-            Panes::Both if width >= SIDE_BY_SIDE => {
+            Panes::Both | Panes::BothReading if width >= SIDE_BY_SIDE => {
                 let tree_width = (34 + (width - SIDE_BY_SIDE) / 4).min(44);
                 areas.tree = Rect::new(0, 1, tree_width, body.height);
                 areas.detail = Rect::new(tree_width, 1, width - tree_width, body.height);
                 areas.tree_inner = areas.tree.inner(BORDER);
                 areas.detail_inner = areas.detail.inner(BORDER).inner(TEXT_PADDING);
             }
-            Panes::Both => {
-                // Stacked: the tree takes what it needs, up to half of the body.
+            Panes::Both | Panes::BothReading => {
+                // Stacked: the tree takes what it needs, up to half of the body; while the
+                // text is read, only its selected row.
                 let wanted = u16::try_from(tree_rows)
                     .unwrap_or(u16::MAX)
                     .saturating_add(2);
                 let most = (body.height / 2).max(3);
-                let tree_height = wanted.min(most);
+                let tree_height = if panes == Panes::BothReading {
+                    3
+                } else {
+                    wanted.min(most)
+                };
                 areas.tree = Rect::new(0, 1, width, tree_height);
                 areas.detail = Rect::new(0, 1 + tree_height, width, body.height - tree_height);
                 areas.tree_inner = areas.tree.inner(BORDER);
@@ -236,7 +251,7 @@ mod tests {
 
     #[test]
     fn too_small_below_minimum() {
-        for (w, h) in [(0, 0), (1, 1), (19, 24), (80, 6), (20, 5)] {
+        for (w, h) in [(0, 0), (1, 1), (39, 24), (80, 7), (20, 5)] {
             assert!(Areas::new(w, h, Panes::Both, 10).too_small, "{w}x{h}");
         }
     }

@@ -117,4 +117,19 @@ impl App {
     pub fn max_detail_scroll(&self) -> usize {
         self.detail_window().max_first()
     }
+
+    /// Opens the selected node's text: scrolled, when needed, so that the first line of its
+    /// own text is in view, below as much of the breadcrumb and title as fits.
+    pub(super) fn scroll_to_body(&mut self) {
+        let text = self.detail_text();
+        let height = usize::from(self.areas().detail_inner.height).max(1);
+        let Some(body) = text.body_row() else {
+            return;
+        };
+        if body < self.detail_scroll || body >= self.detail_scroll + height {
+            self.detail_scroll = body
+                .saturating_sub(height - 1)
+                .min(self.max_detail_scroll());
+        }
+    }
 }

@@ -141,7 +141,10 @@ impl App {
                 .unwrap_or(n - 1),
         };
         let node = matches[next];
-        let changed = self.select(node);
+        // A match inside a folded row is unfolded, so the selection is where it is shown.
+        let hidden = !self.rows().contains(&node);
+        self.reveal(node);
+        let changed = self.select(node) || hidden;
         self.scroll_to_first_mark();
         changed
     }

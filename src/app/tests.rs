@@ -49,16 +49,17 @@ fn down_and_up_move_the_selection() {
 }
 
 #[test]
-fn left_collapses_then_goes_to_the_parent() {
+fn left_goes_to_the_parent_and_right_to_the_first_child() {
     let (mut app, now) = app();
-    run(&mut app, now, &[Action::Down, Action::Left]);
+    run(&mut app, now, &[Action::Down, Action::Down, Action::Left]);
     assert_eq!(id(&app), "hallbarhet");
-    assert!(!app.expanded[1]);
-    assert_eq!(app.rows().len(), 8);
     run(&mut app, now, &[Action::Left]);
     assert_eq!(id(&app), "vision");
-    run(&mut app, now, &[Action::Right, Action::Right]);
+    assert_eq!(app.rows().len(), 10, "nothing folded");
+    run(&mut app, now, &[Action::Right]);
     assert_eq!(id(&app), "hallbarhet");
+    // A row folded by a click: → unfolds it first.
+    app.expanded[1] = false;
     run(&mut app, now, &[Action::Right]);
     assert!(app.expanded[1]);
     run(&mut app, now, &[Action::Right]);
@@ -76,12 +77,84 @@ fn enter_on_a_goal_focuses_its_text() {
 }
 
 #[test]
-fn enter_toggles_a_perspective() {
+fn enter_reads_the_vision_and_a_perspective_and_never_folds() {
+    for (downs, node) in [(0, "vision"), (1, "hallbarhet")] {
+        let (mut app, now) = app();
+        for _ in 0..downs {
+            run(&mut app, now, &[Action::Down]);
+        }
+        run(&mut app, now, &[Action::Toggle]);
+        assert_eq!(id(&app), node);
+        assert_eq!(app.focus, Focus::Detail);
+        assert!(app.expanded.iter().all(|&e| e), "{node}: nothing folded");
+        run(&mut app, now, &[Action::Back, Action::Left, Action::Right]);
+        assert!(app.expanded.iter().all(|&e| e), "{node}: nothing folded");
+    }
+}
+
+#[test]
+fn opening_a_text_shows_its_first_line_at_the_smallest_size() {
     let (mut app, now) = app();
-    run(&mut app, now, &[Action::Down, Action::Toggle]);
-    assert!(!app.expanded[1]);
-    run(&mut app, now, &[Action::Toggle]);
-    assert!(app.expanded[1]);
+    run(
+        &mut app,
+        now,
+        &[
+            Action::Resize {
+                width: layout::MIN_WIDTH,
+                height: layout::MIN_HEIGHT,
+            },
+            Action::Down,
+            Action::Down,
+            Action::Toggle,
+        ],
+    );
+    let body = app.detail_text().body_row().unwrap();
+    let window = app.detail_window();
+    assert!(window.height > 0);
+    assert!((window.first..window.end()).contains(&body), "{window:?}");
+}
+
+#[test]
+fn too_small_ignores_keys_until_it_fits() {
+    let (mut app, now) = app();
+    run(
+        &mut app,
+        now,
+        &[Action::Resize {
+            width: 30,
+            height: 6,
+        }],
+    );
+    assert!(app.areas().too_small);
+    run(
+        &mut app,
+        now,
+        &[Action::Down, Action::Toggle, Action::Help, Action::Jump(3)],
+    );
+    assert_eq!(id(&app), "vision");
+    assert!(!app.help);
+    assert_eq!(app.focus, Focus::Tree);
+    assert_eq!(run(&mut app, now, &[Action::Quit]), vec![Effect::Quit]);
+}
+
+#[test]
+fn n_unfolds_what_hides_the_next_match() {
+    let (mut app, now) = app();
+    run(
+        &mut app,
+        now,
+        &[
+            Action::SearchOpen,
+            Action::SearchInput("eko".into()),
+            Action::SearchDone,
+            Action::First,
+        ],
+    );
+    app.expanded[0] = false;
+    run(&mut app, now, &[Action::NextMatch]);
+    assert_ne!(id(&app), "vision");
+    assert!(app.rows().contains(&app.selected));
+    assert!(app.expanded[0]);
 }
 
 #[test]
@@ -152,7 +225,19 @@ fn quit_keys_and_help() {
     );
     assert_eq!(run(&mut app, now, &[Action::Back]), vec![]);
     assert!(!app.help);
-    assert_eq!(run(&mut app, now, &[Action::Back]), vec![Effect::Quit]);
+    assert_eq!(
+        run(&mut app, now, &[Action::Back]),
+        vec![],
+        "Esc never quits"
+    );
+    run(&mut app, now, &[Action::Help]);
+    assert_eq!(
+        run(&mut app, now, &[Action::Quit]),
+        vec![],
+        "q closes the help"
+    );
+    assert!(!app.help);
+    assert_eq!(run(&mut app, now, &[Action::Quit]), vec![Effect::Quit]);
 }
 
 #[test]
