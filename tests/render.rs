@@ -671,7 +671,10 @@ fn assert_highlights(app: &App, words: &[&str]) {
             let cell = &buf[(x, y)];
             if cell.modifier.contains(Modifier::UNDERLINED) {
                 underlined.insert((x, y));
-                assert!(cell.modifier.contains(Modifier::BOLD), "({x}, {y}) is bold");
+                // Bold black is drawn grey by many terminals: bold only without colour.
+                if !app.colour {
+                    assert!(cell.modifier.contains(Modifier::BOLD), "({x}, {y}) is bold");
+                }
                 if app.colour {
                     assert_eq!(
                         cell.bg,
