@@ -138,6 +138,10 @@ impl App {
         if focus_changed {
             self.focus = Focus::Tree;
         }
+        if changed && self.focus == Focus::Detail {
+            // Screen-reader mode stays in the text: the new node's own text in view.
+            self.scroll_to_body();
+        }
         changed || focus_changed
     }
 
@@ -171,7 +175,7 @@ impl App {
             return self.select(node) || focus_changed;
         }
         if layout::contains(areas.detail, column, row) && self.focus != Focus::Detail {
-            self.focus = Focus::Detail;
+            self.open_detail();
             return true;
         }
         false

@@ -537,3 +537,25 @@ fn unchanged_actions_ask_for_no_redraw() {
     );
     assert!(app.update(Action::Down, now).redraw);
 }
+
+#[test]
+fn a_click_on_a_stacked_text_opens_it_in_view_at_the_smallest_size() {
+    let (mut app, now) = app();
+    run(
+        &mut app,
+        now,
+        &[
+            Action::Resize {
+                width: layout::MIN_WIDTH,
+                height: layout::MIN_HEIGHT,
+            },
+            Action::Jump(1),
+        ],
+    );
+    let detail = app.areas().detail;
+    click(&mut app, now, detail.x + 2, detail.y + 1);
+    assert_eq!(app.focus, Focus::Detail);
+    let body = app.detail_text().body_row().unwrap();
+    let window = app.detail_window();
+    assert!((window.first..window.end()).contains(&body), "{window:?}");
+}
