@@ -28,7 +28,7 @@ pub enum Action {
     /// Unfold a folded row, or go to its first child.
     Right,
     /// Enter or Space: read the selected row's text.
-    Toggle,
+    Read,
     First,
     Last,
     PageUp,
@@ -479,7 +479,7 @@ impl App {
             Action::Down => self.step(1),
             Action::Left => self.left(),
             Action::Right => self.right(),
-            Action::Toggle => self.toggle(),
+            Action::Read => self.read(),
             Action::First => self.first_or_last(true),
             Action::Last => self.first_or_last(false),
             Action::PageUp => self.page(-1),

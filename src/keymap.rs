@@ -103,7 +103,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[KeyCode::Down, KeyCode::Char('j')], Action::Down, true),
     bind(&[KeyCode::Left, KeyCode::Char('h')], Action::Left, true),
     bind(&[KeyCode::Right, KeyCode::Char('l')], Action::Right, true),
-    bind(&[KeyCode::Enter, KeyCode::Char(' ')], Action::Toggle, true),
+    bind(&[KeyCode::Enter, KeyCode::Char(' ')], Action::Read, true),
     bind(&[KeyCode::Home, KeyCode::Char('g')], Action::First, true),
     bind(&[KeyCode::End, KeyCode::Char('G')], Action::Last, true),
     bind(&[KeyCode::PageUp], Action::PageUp, true),
@@ -295,8 +295,8 @@ mod tests {
             (KeyCode::Char('h'), Action::Left),
             (KeyCode::Right, Action::Right),
             (KeyCode::Char('l'), Action::Right),
-            (KeyCode::Enter, Action::Toggle),
-            (KeyCode::Char(' '), Action::Toggle),
+            (KeyCode::Enter, Action::Read),
+            (KeyCode::Char(' '), Action::Read),
             (KeyCode::Home, Action::First),
             (KeyCode::Char('g'), Action::First),
             (KeyCode::End, Action::Last),
@@ -346,7 +346,7 @@ mod tests {
             hint_keys(&[Action::NextMatch, Action::PrevMatch], false),
             "n/N"
         );
-        assert_eq!(hint_keys(&[Action::Toggle], true), "Enter");
+        assert_eq!(hint_keys(&[Action::Read], true), "Enter");
         assert_eq!(hint_keys(&[Action::Back], true), "Esc");
         assert_eq!(hint_keys(&[Action::Quit], false), "q");
         assert_eq!(hint_keys(&[Action::Quit], true), "");

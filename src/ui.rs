@@ -427,7 +427,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
     }
     if app.search.editing {
         // While typing, Enter ends the search and Esc cancels it (keymap::map).
-        add(&[Action::Toggle], s.hint_search_done, 9);
+        add(&[Action::Read], s.hint_search_done, 9);
         add(&[Action::Back], s.hint_search_cancel, 10);
         return hints;
     }
@@ -446,7 +446,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
             add(&[Action::Back], s.hint_show_all, 10);
         }
         add(&arrows, s.hint_move, 7);
-        add(&[Action::Toggle], s.hint_read, 9);
+        add(&[Action::Read], s.hint_read, 9);
         if !app.search.active() {
             add(&[Action::SearchOpen], s.hint_search, 5);
         }

@@ -167,7 +167,7 @@ fn screens() -> Vec<(String, App)> {
         (
             "a goal's text",
             normal.clone(),
-            vec![Action::Jump(3), Action::Toggle],
+            vec![Action::Jump(3), Action::Read],
         ),
         ("the help", normal.clone(), vec![Action::Help]),
         (
@@ -180,7 +180,7 @@ fn screens() -> Vec<(String, App)> {
         ("kiosk", kiosk.clone(), vec![]),
         ("kiosk help", kiosk, vec![Action::Help]),
         ("screen reader", reader.clone(), vec![]),
-        ("screen reader text", reader, vec![Action::Toggle]),
+        ("screen reader text", reader, vec![Action::Read]),
     ];
     let mut out = Vec::new();
     for (w, h) in [(80, 24), (40, 12)] {

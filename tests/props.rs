@@ -568,7 +568,7 @@ fn navigation() -> impl Strategy<Value = Vec<Action>> {
         Just(Action::Down),
         Just(Action::Left),
         Just(Action::Right),
-        Just(Action::Toggle),
+        Just(Action::Read),
         Just(Action::Last),
         Just(Action::FocusNext),
         Just(Action::Back),

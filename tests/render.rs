@@ -161,7 +161,7 @@ fn snapshot_stacked_40x12_goal() {
 /// After Enter on a goal at 40×12 the first line of its own text is on screen.
 #[test]
 fn snapshot_stacked_40x12_goal_open() {
-    let app = app(normal(), 40, 12, &[Action::Jump(1), Action::Toggle]);
+    let app = app(normal(), 40, 12, &[Action::Jump(1), Action::Read]);
     let text = screen(&app);
     assert!(text.contains("Smedjebackens kommun är en"), "{text}");
     insta::assert_snapshot!("stacked_40x12_goal_open", text);
@@ -171,7 +171,7 @@ fn snapshot_stacked_40x12_goal_open() {
 #[test]
 fn snapshot_smallest_goal_open() {
     let (w, h) = (malbild::layout::MIN_WIDTH, malbild::layout::MIN_HEIGHT);
-    let app = app(normal(), w, h, &[Action::Jump(1), Action::Toggle]);
+    let app = app(normal(), w, h, &[Action::Jump(1), Action::Read]);
     let text = screen(&app);
     assert!(text.contains("Smedjebackens kommun"), "{text}");
     insta::assert_snapshot!("smallest_goal_open", text);
@@ -316,7 +316,7 @@ fn snapshot_screen_reader_detail() {
         screen_reader(),
         80,
         24,
-        &[Action::Down, Action::Down, Action::Toggle],
+        &[Action::Down, Action::Down, Action::Read],
     );
     assert_eq!(app.focus, Focus::Detail);
     let buf = buffer(&app);
@@ -759,7 +759,7 @@ fn screens(config: &Config) -> Vec<App> {
             },
             80,
             24,
-            &[Action::Toggle],
+            &[Action::Read],
         ),
     ]
 }

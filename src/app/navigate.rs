@@ -86,7 +86,7 @@ impl App {
     }
 
     /// Enter or Space in the tree: read the selected row's text, whatever the row.
-    pub(super) fn toggle(&mut self) -> bool {
+    pub(super) fn read(&mut self) -> bool {
         if self.focus == Focus::Detail {
             return false;
         }

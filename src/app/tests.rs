@@ -69,7 +69,7 @@ fn left_goes_to_the_parent_and_right_to_the_first_child() {
 #[test]
 fn enter_on_a_goal_focuses_its_text() {
     let (mut app, now) = app();
-    run(&mut app, now, &[Action::Last, Action::Toggle]);
+    run(&mut app, now, &[Action::Last, Action::Read]);
     assert_eq!(id(&app), "bra-verksamhet");
     assert_eq!(app.focus, Focus::Detail);
     assert_eq!(run(&mut app, now, &[Action::Back]), vec![]);
@@ -83,7 +83,7 @@ fn enter_reads_the_vision_and_a_perspective_and_never_folds() {
         for _ in 0..downs {
             run(&mut app, now, &[Action::Down]);
         }
-        run(&mut app, now, &[Action::Toggle]);
+        run(&mut app, now, &[Action::Read]);
         assert_eq!(id(&app), node);
         assert_eq!(app.focus, Focus::Detail);
         assert!(app.expanded.iter().all(|&e| e), "{node}: nothing folded");
@@ -105,7 +105,7 @@ fn opening_a_text_shows_its_first_line_at_the_smallest_size() {
             },
             Action::Down,
             Action::Down,
-            Action::Toggle,
+            Action::Read,
         ],
     );
     let body = app.detail_text().body_row().unwrap();
@@ -129,7 +129,7 @@ fn too_small_ignores_keys_until_it_fits() {
     run(
         &mut app,
         now,
-        &[Action::Down, Action::Toggle, Action::Help, Action::Jump(3)],
+        &[Action::Down, Action::Read, Action::Help, Action::Jump(3)],
     );
     assert_eq!(id(&app), "vision");
     assert!(!app.help);
