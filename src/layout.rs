@@ -86,9 +86,9 @@ impl Areas {
                 let wanted = u16::try_from(tree_rows)
                     .unwrap_or(u16::MAX)
                     .saturating_add(2);
-                let most = (body.height / 2).max(3);
+                let most = (body.height / 2).max(ONE_ROW_PANE);
                 let tree_height = if panes == Panes::BothReading {
-                    3
+                    ONE_ROW_PANE
                 } else {
                     wanted.min(most)
                 };
@@ -109,6 +109,9 @@ impl Areas {
 
 /// A pane's one-cell border.
 const BORDER: Margin = Margin::new(1, 1);
+
+/// A bordered pane with one row inside.
+const ONE_ROW_PANE: u16 = 1 + 2 * BORDER.vertical;
 
 /// One blank column each side of a bordered pane's text, so words don't touch the border.
 const TEXT_PADDING: Margin = Margin::new(1, 0);
