@@ -84,7 +84,12 @@ pub fn lines(
         }
     }
     out.push(plain(""));
-    let close = symbols.keys(strings.help_close, strings.arrows_ascii);
+    let close = if kiosk {
+        strings.kiosk_help_close
+    } else {
+        strings.help_close
+    };
+    let close = symbols.keys(close, strings.arrows_ascii);
     for range in text::wrap(&close, width_cols) {
         out.push(HelpLine {
             key: String::new(),

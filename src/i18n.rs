@@ -84,6 +84,8 @@ pub struct Strings {
     pub text_more: &'static str,
     /// Screen-reader mode, below the text's last line.
     pub text_end: &'static str,
+    /// The help's closing line in kiosk mode, where q is no key.
+    pub kiosk_help_close: &'static str,
 }
 
 impl Strings {
@@ -196,6 +198,7 @@ pub static SV: Strings = Strings {
     too_small_quit: "Tryck q för att avsluta.",
     text_more: "↓ mer text, rad {a}–{b} av {n}",
     text_end: "Slut på texten, rad {a}–{b} av {n}",
+    kiosk_help_close: "Esc eller ? stänger hjälpen",
 };
 
 /// English.
@@ -268,4 +271,5 @@ pub static EN: Strings = Strings {
     too_small_quit: "Press q to quit.",
     text_more: "↓ more text, lines {a}–{b} of {n}",
     text_end: "End of the text, lines {a}–{b} of {n}",
+    kiosk_help_close: "Esc or ? closes the help",
 };
