@@ -10,23 +10,25 @@ use crate::help::{self, HelpLine};
 use crate::i18n::{Lang, Strings};
 use crate::layout::{self, Areas, Panes};
 use crate::search::Index;
-use crate::text;
 use crate::theme::{Glyphs, Symbols, Theme};
 
+mod detail;
 mod navigate;
 mod query;
+
+pub use detail::{DetailRow, DetailText, Window};
 
 /// What a user can ask for, whatever key or click it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Up,
     Down,
-    /// Collapse, or go to the parent.
+    /// Go to the parent row.
     Left,
-    /// Expand, or go to the first child.
+    /// Unfold a folded row, or go to its first child.
     Right,
-    /// Enter or Space: toggle; on a goal, read its text.
-    Toggle,
+    /// Enter or Space: read the selected row's text.
+    Read,
     First,
     Last,
     PageUp,
@@ -35,7 +37,7 @@ pub enum Action {
     FocusPrev,
     /// Open or close the help.
     Help,
-    /// Esc: close what is open, else go back, else quit (never in kiosk mode).
+    /// Esc: close what is open (the help, the search, the text); never quits.
     Back,
     Quit,
     SearchOpen,
@@ -97,10 +99,19 @@ impl Update {
 /// What the model asks of the world outside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// End the session (q, Esc at the top, Ctrl-C; in kiosk mode only the admin exit key).
+    /// End the session (q outside the help, Ctrl-C; in kiosk mode only the admin exit key).
     Quit,
     /// Put this text on the user's clipboard.
     Copy(String),
+}
+
+/// What a deadline is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Due {
+    /// The carousel shows the next node.
+    CarouselStep,
+    /// Nobody has touched anything for the idle time: back to the start screen.
+    IdleReset,
 }
 
 /// Which pane has the keyboard.
@@ -276,21 +287,29 @@ impl App {
 
     /// The next moment something happens without input, if any.
     pub fn deadline(&self) -> Option<Instant> {
+        self.due().map(|(at, _)| at)
+    }
+
+    /// What happens next without input, and when: the one place both `deadline` (for the
+    /// shells' clocks) and `tick` (which acts on it) read.
+    fn due(&self) -> Option<(Instant, Due)> {
         let reset = self
             .config
             .idle_reset
             .filter(|_| self.dirty)
-            .map(|d| self.last_input + d);
-        match (reset, self.carousel_due) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+            .map(|d| (self.last_input + d, Due::IdleReset));
+        let step = self.carousel_due.map(|at| (at, Due::CarouselStep));
+        [step, reset]
+            .into_iter()
+            .flatten()
+            .min_by_key(|&(at, _)| at)
     }
 
     /// Which panes are shown.
     pub fn panes(&self) -> Panes {
         match (self.config.screen_reader, self.focus) {
-            (false, _) => Panes::Both,
+            (false, Focus::Tree) => Panes::Both,
+            (false, Focus::Detail) => Panes::BothReading,
             (true, Focus::Tree) => Panes::TreeOnly,
             (true, Focus::Detail) => Panes::DetailOnly,
         }
@@ -378,21 +397,6 @@ impl App {
         lines
     }
 
-    /// How many screen lines the detail takes at `width` columns.
-    pub fn detail_height(&self, width: u16) -> usize {
-        self.detail_lines()
-            .iter()
-            .map(|l| text::wrap(&l.text, usize::from(width)).len())
-            .sum()
-    }
-
-    /// The furthest the detail can scroll at the current size.
-    pub fn max_detail_scroll(&self) -> usize {
-        let inner = self.areas().detail_inner;
-        self.detail_height(inner.width)
-            .saturating_sub(usize::from(inner.height))
-    }
-
     /// The text `y` copies: breadcrumb, title and text.
     pub fn copy_text(&self) -> String {
         let mut out = String::new();
@@ -428,9 +432,18 @@ impl App {
     }
 
     fn apply(&mut self, action: Action, now: Instant) -> bool {
+        if self.areas().too_small {
+            // Only the message is shown: keys wait until the window is large enough.
+            return match action {
+                Action::Resize { width, height } => self.resize(width, height),
+                Action::Tick => self.tick(now),
+                Action::Quit => self.set_quit(),
+                _ => false,
+            };
+        }
         if self.help {
             return match action {
-                Action::Help | Action::Back | Action::Click { .. } => {
+                Action::Help | Action::Back | Action::Quit | Action::Click { .. } => {
                     self.help = false;
                     self.help_scroll = 0;
                     true
@@ -446,7 +459,6 @@ impl App {
                     ),
                 Action::First => self.scroll_help(isize::MIN),
                 Action::Last => self.scroll_help(isize::MAX),
-                Action::Quit => self.set_quit(),
                 Action::Resize { width, height } => self.resize(width, height),
                 Action::Tick => self.tick(now),
                 Action::ToggleColour => self.toggle_colour(),
@@ -467,7 +479,7 @@ impl App {
             Action::Down => self.step(1),
             Action::Left => self.left(),
             Action::Right => self.right(),
-            Action::Toggle => self.toggle(),
+            Action::Read => self.read(),
             Action::First => self.first_or_last(true),
             Action::Last => self.first_or_last(false),
             Action::PageUp => self.page(-1),
@@ -507,17 +519,35 @@ impl App {
             self.strings(),
             self.symbols(),
             self.config.kiosk,
+            self.outline.goals().count(),
             width,
             self.config.screen_reader,
         )
     }
 
+    /// Where the help goes at the current size.
+    pub fn help_box(&self) -> layout::HelpBox {
+        layout::help_box(
+            self.screen(),
+            self.help_lines().len(),
+            self.config.screen_reader,
+        )
+    }
+
+    /// The part of the help in view.
+    pub fn help_window(&self) -> Window {
+        let total = self.help_lines().len();
+        let height = layout::help_visible(self.screen(), self.config.screen_reader);
+        Window {
+            first: self.help_scroll.min(total.saturating_sub(height)),
+            height,
+            total,
+        }
+    }
+
     /// The furthest the help can scroll.
     pub fn max_help_scroll(&self) -> usize {
-        self.help_lines().len().saturating_sub(layout::help_visible(
-            self.screen(),
-            self.config.screen_reader,
-        ))
+        self.help_window().max_first()
     }
 
     fn scroll_help(&mut self, delta: isize) -> bool {
@@ -549,25 +579,23 @@ impl App {
     }
 
     fn tick(&mut self, now: Instant) -> bool {
-        if let Some(due) = self.carousel_due
-            && now >= due
-        {
-            let next = (self.selected + 1) % self.outline.nodes.len();
-            self.select(next);
-            self.carousel_due = self.config.carousel.map(|d| now + d);
-            return true;
-        }
-        if let Some(idle) = self.config.idle_reset
-            && self.dirty
-            && now >= self.last_input + idle
-        {
-            self.reset();
-            if self.config.kiosk {
+        let Some((_, due)) = self.due().filter(|&(at, _)| now >= at) else {
+            return false;
+        };
+        match due {
+            Due::CarouselStep => {
+                let next = (self.selected + 1) % self.outline.nodes.len();
+                self.select(next);
                 self.carousel_due = self.config.carousel.map(|d| now + d);
             }
-            return true;
+            Due::IdleReset => {
+                self.reset();
+                if self.config.kiosk {
+                    self.carousel_due = self.config.carousel.map(|d| now + d);
+                }
+            }
         }
-        false
+        true
     }
 
     /// Back to exactly the start screen.
@@ -612,6 +640,15 @@ impl App {
         if self.help {
             self.help_scroll = self.help_scroll.min(self.max_help_scroll());
         }
+    }
+
+    /// A goal's number, the digit that jumps to it (1–9); `None` for other nodes and later goals.
+    pub fn goal_number(&self, node: usize) -> Option<usize> {
+        self.outline
+            .goals()
+            .position(|g| g == node)
+            .map(|i| i + 1)
+            .filter(|&n| n <= 9)
     }
 
     /// The kind of the selected node.

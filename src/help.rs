@@ -14,13 +14,15 @@ pub struct HelpLine {
     pub footer: bool,
 }
 
-/// The help's lines at `width` columns, descriptions wrapped under their key. `unaligned`
-/// (screen-reader mode): each description right after its key, not in a column, so that a
-/// braille line does not start with a run of blank cells.
+/// The help's lines at `width` columns, descriptions wrapped under their key, for a document of
+/// `goals` goals (the digits that reach them). `unaligned` (screen-reader mode): each
+/// description right after its key, not in a column, so that a braille line does not start
+/// with a run of blank cells.
 pub fn lines(
     strings: &Strings,
     symbols: &Symbols,
     kiosk: bool,
+    goals: usize,
     width_cols: usize,
     unaligned: bool,
 ) -> Vec<HelpLine> {
@@ -41,15 +43,15 @@ pub fn lines(
         }
         out.push(plain(""));
     }
-    let names: Vec<String> = keys
-        .iter()
-        .map(|(k, _)| symbols.keys(k, strings.arrows_ascii))
-        .collect();
+    // The digits stop at the last goal, and at 9.
+    let last = goals.min(9).to_string();
+    let shown = |t: &str| symbols.keys(&t.replace("{n}", &last), strings.arrows_ascii);
+    let names: Vec<String> = keys.iter().map(|(k, _)| shown(k)).collect();
     let key_width = names.iter().map(|k| width(k)).max().unwrap_or(0) + 2;
     // On a narrow screen the text goes under the key instead of beside it.
     let beside = width_cols >= key_width + 20;
     for (name, (_, what)) in names.into_iter().zip(keys) {
-        let what = symbols.keys(what, strings.arrows_ascii);
+        let what = shown(what);
         if unaligned {
             let key = format!("{name}  ");
             let room = width_cols.saturating_sub(width(&key)).max(1);
@@ -82,7 +84,12 @@ pub fn lines(
         }
     }
     out.push(plain(""));
-    let close = symbols.keys(strings.help_close, strings.arrows_ascii);
+    let close = if kiosk {
+        strings.kiosk_help_close
+    } else {
+        strings.help_close
+    };
+    let close = symbols.keys(close, strings.arrows_ascii);
     for range in text::wrap(&close, width_cols) {
         out.push(HelpLine {
             key: String::new(),

@@ -42,8 +42,6 @@ pub type Hint = (&'static str, &'static str);
 pub struct Strings {
     pub tree_title: &'static str,
     pub detail_title: &'static str,
-    pub too_small: &'static str,
-    pub too_small_kiosk: &'static str,
     pub search_prompt: &'static str,
     /// At the right of the title line, for whoever needs the mode and cannot see the screen.
     pub screen_reader_hint: &'static str,
@@ -61,7 +59,6 @@ pub struct Strings {
     /// Word for "up/down/left/right" arrows when drawn in ASCII.
     pub arrows_ascii: [&'static str; 4],
     pub hint_move: &'static str,
-    pub hint_fold: &'static str,
     pub hint_focus: &'static str,
     pub hint_search: &'static str,
     pub hint_help: &'static str,
@@ -69,18 +66,26 @@ pub struct Strings {
     pub hint_scroll: &'static str,
     pub hint_back: &'static str,
     pub hint_close: &'static str,
-    pub hint_open: &'static str,
     pub hint_search_done: &'static str,
     pub hint_search_cancel: &'static str,
     pub hint_next_match: &'static str,
     pub hint_show_all: &'static str,
-    pub kiosk_hint_move: &'static str,
-    pub kiosk_hint_open: &'static str,
-    pub kiosk_hint_read: &'static str,
-    pub kiosk_hint_search: &'static str,
-    pub kiosk_hint_help: &'static str,
+    /// `{n}` in a key or its text is the number of goals.
     pub help_keys: &'static [Hint],
     pub kiosk_help_keys: &'static [Hint],
+    /// The bottom line in the tree: read the selected row's text.
+    pub hint_read: &'static str,
+    /// Shown instead of the interface below the smallest size: `{w}×{h}` is the window,
+    /// `{mw}×{mh}` the smallest size.
+    pub too_small_size: &'static str,
+    /// After `too_small_size`, where a key may end the program.
+    pub too_small_quit: &'static str,
+    /// Screen-reader mode, below the text while more of it follows: "↓ mer text, rad 1–8 av 15".
+    pub text_more: &'static str,
+    /// Screen-reader mode, below the text's last line.
+    pub text_end: &'static str,
+    /// The help's closing line in kiosk mode, where q is no key.
+    pub kiosk_help_close: &'static str,
 }
 
 impl Strings {
@@ -93,21 +98,40 @@ impl Strings {
         }
     }
 
+    /// "Fönstret är 30×7 tecken; det behöver minst 40×8."
+    pub fn too_small(&self, width: u16, height: u16, min: (u16, u16)) -> String {
+        self.too_small_size
+            .replace("{w}", &width.to_string())
+            .replace("{h}", &height.to_string())
+            .replace("{mw}", &min.0.to_string())
+            .replace("{mh}", &min.1.to_string())
+    }
+
+    /// Screen-reader mode, below the text: "↓ mer text, rad 1–8 av 15" while more follows,
+    /// else "Slut på texten, rad 8–15 av 15".
+    pub fn text_status(&self, more: bool, first: usize, last: usize, total: usize) -> String {
+        let template = if more { self.text_more } else { self.text_end };
+        fill(template, first, last, total)
+    }
+
     /// "rad 3–20 av 31".
     pub fn lines_of(&self, first: usize, last: usize, total: usize) -> String {
-        self.lines_of
-            .replace("{a}", &first.to_string())
-            .replace("{b}", &last.to_string())
-            .replace("{n}", &total.to_string())
+        fill(self.lines_of, first, last, total)
     }
+}
+
+/// `template` with `{a}`, `{b}` and `{n}` filled in.
+fn fill(template: &str, first: usize, last: usize, total: usize) -> String {
+    template
+        .replace("{a}", &first.to_string())
+        .replace("{b}", &last.to_string())
+        .replace("{n}", &total.to_string())
 }
 
 /// Swedish, the default.
 pub static SV: Strings = Strings {
     tree_title: "Mål",
     detail_title: "Text",
-    too_small: "Fönstret är för litet. Gör det större, eller tryck q för att avsluta.",
-    too_small_kiosk: "Fönstret är för litet.",
     search_prompt: "Sök: ",
     screen_reader_hint: "Skärmläsare: --screen-reader",
     match_one: "1 träff",
@@ -119,11 +143,10 @@ pub static SV: Strings = Strings {
     colour_on: "Färg på",
     colour_off: "Färg av",
     help_title: "Hjälp",
-    help_close: "Esc eller ? stänger hjälpen",
+    help_close: "Esc, q eller ? stänger hjälpen",
     kiosk_help_intro: "Här kan du läsa kommunens vision och mål. Välj en rad till vänster så visas texten till höger.",
     arrows_ascii: ["Upp", "Ned", "Vänster", "Höger"],
     hint_move: "välj",
-    hint_fold: "fäll ihop/ut",
     hint_focus: "byt ruta",
     hint_search: "sök",
     hint_help: "hjälp",
@@ -131,51 +154,57 @@ pub static SV: Strings = Strings {
     hint_scroll: "bläddra",
     hint_back: "tillbaka",
     hint_close: "stäng",
-    hint_open: "öppna",
     hint_search_done: "klar",
     hint_search_cancel: "avbryt",
     hint_next_match: "nästa/förra träff",
     hint_show_all: "visa alla",
-    kiosk_hint_move: "flytta",
-    kiosk_hint_open: "öppna",
-    kiosk_hint_read: "läs texten",
-    kiosk_hint_search: "sök",
-    kiosk_hint_help: "hjälp",
     help_keys: &[
         ("↑ ↓  k j", "välj rad, eller bläddra i texten"),
-        ("← h", "fäll ihop, eller gå till raden ovanför i trädet"),
-        ("→ l", "fäll ut, eller gå till första underraden"),
-        ("Enter Mellanslag", "fäll ihop/ut; på ett mål: läs texten"),
+        ("← h", "gå upp en nivå i trädet"),
+        ("→ l", "gå ned en nivå i trädet (fäller ut en hopfälld rad)"),
+        ("Enter Mellanslag", "läs den valda radens text"),
         ("Home g  End G", "första och sista raden"),
         ("PgUp PgDn", "en sida upp eller ned"),
         ("Tab Shift-Tab", "byt mellan trädet och texten"),
         ("/", "sök; Enter klar, Esc avbryt"),
         ("n N", "nästa och förra träff"),
-        ("1–9  0", "gå till mål 1–9; 0 till visionen"),
+        (
+            "1–{n}  0",
+            "gå till mål 1–{n} (numret står före målet); 0 till visionen",
+        ),
         ("y", "kopiera vald text"),
         ("c", "färg på/av"),
         ("? F1", "visa eller stäng hjälpen"),
-        ("q Esc Ctrl-C", "avsluta"),
+        ("Esc", "stäng det som är öppet: hjälpen, sökningen, texten"),
+        ("q Ctrl-C", "avsluta (i hjälpen stänger q den)"),
         ("Mus", "klicka för att välja, hjul för att bläddra"),
     ],
     kiosk_help_keys: &[
         ("↑ ↓", "flytta mellan raderna, eller bläddra i texten"),
-        ("← →", "fäll ihop eller fäll ut"),
+        ("← →", "gå upp eller ned en nivå i listan"),
         ("Enter", "öppna och läs texten"),
+        ("Esc", "tillbaka till listan; stänger hjälpen och sökningen"),
         ("Tab", "hoppa mellan listan och texten"),
         ("/", "sök efter ett ord; Enter klar, Esc avbryt"),
-        ("1–9  0", "gå till mål 1–9; 0 till visionen"),
+        (
+            "1–{n}  0",
+            "gå till mål 1–{n} (numret står före målet); 0 till visionen",
+        ),
         ("?", "visa eller stäng hjälpen"),
         ("Mus", "klicka för att välja, hjul för att bläddra"),
     ],
+    hint_read: "läs",
+    too_small_size: "Fönstret är {w}×{h} tecken; det behöver vara minst {mw}×{mh}.",
+    too_small_quit: "Tryck q för att avsluta.",
+    text_more: "↓ mer text, rad {a}–{b} av {n}",
+    text_end: "Slut på texten, rad {a}–{b} av {n}",
+    kiosk_help_close: "Esc eller ? stänger hjälpen",
 };
 
 /// English.
 pub static EN: Strings = Strings {
     tree_title: "Goals",
     detail_title: "Text",
-    too_small: "The window is too small. Make it larger, or press q to quit.",
-    too_small_kiosk: "The window is too small.",
     search_prompt: "Search: ",
     screen_reader_hint: "Screen reader: --screen-reader",
     match_one: "1 match",
@@ -187,11 +216,10 @@ pub static EN: Strings = Strings {
     colour_on: "Colour on",
     colour_off: "Colour off",
     help_title: "Help",
-    help_close: "Esc or ? closes the help",
+    help_close: "Esc, q or ? closes the help",
     kiosk_help_intro: "Here you can read the municipality's vision and goals. Choose a row on the left and its text is shown on the right.",
     arrows_ascii: ["Up", "Down", "Left", "Right"],
     hint_move: "select",
-    hint_fold: "collapse/expand",
     hint_focus: "switch pane",
     hint_search: "search",
     hint_help: "help",
@@ -199,41 +227,49 @@ pub static EN: Strings = Strings {
     hint_scroll: "scroll",
     hint_back: "back",
     hint_close: "close",
-    hint_open: "open",
     hint_search_done: "done",
     hint_search_cancel: "cancel",
     hint_next_match: "next/previous match",
     hint_show_all: "show all",
-    kiosk_hint_move: "move",
-    kiosk_hint_open: "open",
-    kiosk_hint_read: "read the text",
-    kiosk_hint_search: "search",
-    kiosk_hint_help: "help",
     help_keys: &[
         ("↑ ↓  k j", "select a row, or scroll the text"),
-        ("← h", "collapse, or go to the row above in the tree"),
-        ("→ l", "expand, or go to the first row below"),
-        ("Enter Space", "collapse/expand; on a goal: read its text"),
+        ("← h", "go up a level in the tree"),
+        ("→ l", "go down a level in the tree (unfolds a folded row)"),
+        ("Enter Space", "read the selected row's text"),
         ("Home g  End G", "first and last row"),
         ("PgUp PgDn", "a page up or down"),
         ("Tab Shift-Tab", "switch between the tree and the text"),
         ("/", "search; Enter done, Esc cancel"),
         ("n N", "next and previous match"),
-        ("1–9  0", "go to goal 1–9; 0 to the vision"),
+        (
+            "1–{n}  0",
+            "go to goal 1–{n} (its number is before it); 0 to the vision",
+        ),
         ("y", "copy the selected text"),
         ("c", "colour on/off"),
         ("? F1", "show or close this help"),
-        ("q Esc Ctrl-C", "quit"),
+        ("Esc", "close what is open: the help, the search, the text"),
+        ("q Ctrl-C", "quit (in the help, q closes it)"),
         ("Mouse", "click to select, wheel to scroll"),
     ],
     kiosk_help_keys: &[
         ("↑ ↓", "move between rows, or scroll the text"),
-        ("← →", "collapse or expand"),
+        ("← →", "go up or down a level in the list"),
         ("Enter", "open and read the text"),
+        ("Esc", "back to the list; closes the help and the search"),
         ("Tab", "jump between the list and the text"),
         ("/", "search for a word; Enter done, Esc cancel"),
-        ("1–9  0", "go to goal 1–9; 0 to the vision"),
+        (
+            "1–{n}  0",
+            "go to goal 1–{n} (its number is before it); 0 to the vision",
+        ),
         ("?", "show or close the help"),
         ("Mouse", "click to select, wheel to scroll"),
     ],
+    hint_read: "read",
+    too_small_size: "The window is {w}×{h}; it needs to be at least {mw}×{mh}.",
+    too_small_quit: "Press q to quit.",
+    text_more: "↓ more text, lines {a}–{b} of {n}",
+    text_end: "End of the text, lines {a}–{b} of {n}",
+    kiosk_help_close: "Esc or ? closes the help",
 };

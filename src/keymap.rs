@@ -103,7 +103,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[KeyCode::Down, KeyCode::Char('j')], Action::Down, true),
     bind(&[KeyCode::Left, KeyCode::Char('h')], Action::Left, true),
     bind(&[KeyCode::Right, KeyCode::Char('l')], Action::Right, true),
-    bind(&[KeyCode::Enter, KeyCode::Char(' ')], Action::Toggle, true),
+    bind(&[KeyCode::Enter, KeyCode::Char(' ')], Action::Read, true),
     bind(&[KeyCode::Home, KeyCode::Char('g')], Action::First, true),
     bind(&[KeyCode::End, KeyCode::Char('G')], Action::Last, true),
     bind(&[KeyCode::PageUp], Action::PageUp, true),
@@ -119,6 +119,48 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[KeyCode::Char('c')], Action::ToggleColour, true),
     bind(&[KeyCode::Char('y')], Action::Copy, false),
 ];
+
+/// The name the bottom line gives a key: its arrow, or its label on the keyboard.
+pub fn key_name(code: KeyCode) -> String {
+    match code {
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "Shift-Tab".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        KeyCode::Char(' ') => "Space".into(),
+        KeyCode::Char(c) => c.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The key column of a hint for `actions`, from the key table: the first key bound to each,
+/// arrows side by side ("↑↓"), other keys with a slash between ("n/N"). Empty when the table
+/// binds one of them to no key `kiosk` has, so no hint shows a key that does nothing.
+pub fn hint_keys(actions: &[Action], kiosk: bool) -> String {
+    let mut names = Vec::new();
+    for action in actions {
+        let Some(binding) = BINDINGS
+            .iter()
+            .find(|b| b.action == *action && (b.kiosk || !kiosk))
+        else {
+            return String::new();
+        };
+        names.push(key_name(binding.keys[0]));
+    }
+    let arrows = names
+        .iter()
+        .all(|n| n.chars().count() == 1 && !n.is_ascii());
+    names.join(if arrows { "" } else { "/" })
+}
 
 fn map_mouse(mouse: &MouseEvent) -> Option<Action> {
     let (column, row) = (mouse.column, mouse.row);
@@ -253,8 +295,8 @@ mod tests {
             (KeyCode::Char('h'), Action::Left),
             (KeyCode::Right, Action::Right),
             (KeyCode::Char('l'), Action::Right),
-            (KeyCode::Enter, Action::Toggle),
-            (KeyCode::Char(' '), Action::Toggle),
+            (KeyCode::Enter, Action::Read),
+            (KeyCode::Char(' '), Action::Read),
             (KeyCode::Home, Action::First),
             (KeyCode::Char('g'), Action::First),
             (KeyCode::End, Action::Last),
@@ -295,6 +337,19 @@ mod tests {
             map(&key(KeyCode::Char('q'), KeyModifiers::ALT), normal()),
             Some(Action::Touch)
         );
+    }
+
+    #[test]
+    fn hints_name_the_tables_first_keys() {
+        assert_eq!(hint_keys(&[Action::Up, Action::Down], false), "↑↓");
+        assert_eq!(
+            hint_keys(&[Action::NextMatch, Action::PrevMatch], false),
+            "n/N"
+        );
+        assert_eq!(hint_keys(&[Action::Read], true), "Enter");
+        assert_eq!(hint_keys(&[Action::Back], true), "Esc");
+        assert_eq!(hint_keys(&[Action::Quit], false), "q");
+        assert_eq!(hint_keys(&[Action::Quit], true), "");
     }
 
     #[test]

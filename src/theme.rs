@@ -209,6 +209,23 @@ pub static ASCII: Symbols = Symbols {
 };
 
 /// The styles of the interface, with colour or without.
+///
+/// The palette is chosen for xterm's default 16 colours on a black and on a white background
+/// alike (`tests/contrast.rs`): every character at least 3:1 against what is behind it, letters
+/// and digits 4.5:1, whether the terminal draws bold text in colours 0–7 bright (xterm does) or
+/// not. No colour but the terminal's own foreground reaches 4.5:1 on both black and white, so all
+/// text is in the default colour (headings and names bold), and colour is kept for what is not
+/// read letter by letter:
+///
+/// - the title line: white on blue, 7.5:1 (9.4:1 bright), whatever the background;
+/// - borders of panes without focus and tree markers: dark grey (#7f7f7f), 5.2:1 on black and
+///   4.0:1 on white; the focused pane's border is bold in the default colour, and double;
+/// - search matches: black on yellow, not bold (bold black is drawn grey, 2.4:1), 12:1,
+///   underlined too, so colour is never all that marks them;
+/// - the selection: reverse video, not bold, so a match on it stays yellow on black and a
+///   marker's grey, turned background, keeps 4.0:1 or more.
+///
+/// Cyan or yellow text would be 1.1–2.0:1 on white, blue 2.2:1 on black.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub colour: bool,
@@ -234,39 +251,40 @@ impl Theme {
         Style::new()
     }
 
-    /// A key's name in the hint bar.
+    /// A key's name in the hint bar and the help.
     pub fn key(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Yellow)
+        Style::new().add_modifier(Modifier::BOLD)
     }
 
-    /// A pane's border: double and bold when focused.
+    /// A pane's border: double and bold when focused, dark grey when not.
     pub fn border(self, focused: bool) -> Style {
         if focused {
-            self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan)
+            Style::new().add_modifier(Modifier::BOLD)
         } else {
             self.fg(Style::new(), Color::DarkGray)
         }
     }
 
-    /// A pane's title: bold when focused.
+    /// A pane's title: bold when focused; in the default colour, not its border's grey.
     pub fn pane_title(self, focused: bool) -> Style {
+        let s = Style::new().fg(Color::Reset);
         if focused {
-            self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan)
+            s.add_modifier(Modifier::BOLD)
         } else {
-            Style::new()
+            s
         }
     }
 
-    /// The selected tree row: reverse video, with or without colour.
+    /// The selected tree row: reverse video, with or without colour. Not bold: a search match
+    /// on the row is black on yellow, and bold black turned background is grey (2.4:1).
     pub fn selected(self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        Style::new().add_modifier(Modifier::REVERSED)
     }
 
-    /// A tree row's label by depth.
+    /// A tree row's label by depth: the vision and the perspectives bold.
     pub fn node(self, depth: usize) -> Style {
         match depth {
-            0 => self.fg(Style::new().add_modifier(Modifier::BOLD), Color::LightCyan),
-            1 => self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan),
+            0 | 1 => Style::new().add_modifier(Modifier::BOLD),
             _ => Style::new(),
         }
     }
@@ -278,42 +296,42 @@ impl Theme {
 
     /// The breadcrumb above the detail.
     pub fn breadcrumb(self) -> Style {
-        self.fg(Style::new(), Color::DarkGray)
+        Style::new()
     }
 
     /// The detail's title.
     pub fn heading(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::LightCyan)
+        Style::new().add_modifier(Modifier::BOLD)
     }
 
     /// A heading inside the detail text (the contact block).
     pub fn subheading(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan)
+        Style::new().add_modifier(Modifier::BOLD)
     }
 
-    /// A search match: underlined and bold, and black on yellow when colour is on.
+    /// A search match: underlined, and black on yellow when colour is on (bold without).
     pub fn highlight(self) -> Style {
-        let s = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+        let s = Style::new().add_modifier(Modifier::UNDERLINED);
         if self.colour {
             s.fg(Color::Black).bg(Color::Yellow)
         } else {
-            s
+            s.add_modifier(Modifier::BOLD)
         }
     }
 
-    /// The scroll indicator.
+    /// The scroll indicator: in the default colour, not its border's grey.
     pub fn scroll(self) -> Style {
-        self.fg(Style::new(), Color::Yellow)
+        Style::new().fg(Color::Reset)
     }
 
     /// The search line and status messages.
     pub fn status(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Yellow)
+        Style::new().add_modifier(Modifier::BOLD)
     }
 
-    /// The help overlay's border.
+    /// The help overlay's border and title.
     pub fn help_border(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Yellow)
+        Style::new().add_modifier(Modifier::BOLD)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The view: `impl Widget for &App`, in small `render_*` pieces. Nothing here changes state.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use ratatui::buffer::Buffer;
@@ -8,7 +9,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::app::{App, Focus, LineKind};
+use crate::app::{Action, App, Focus, LineKind, Window};
+use crate::keymap;
 use crate::layout::{self, Areas};
 use crate::search::Folded;
 use crate::text::{self, truncate, width};
@@ -108,47 +110,40 @@ fn tree_cursor(app: &App, areas: &Areas) -> Option<Position> {
 /// text), or the top line of the pane once that has scrolled away.
 fn detail_cursor(app: &App, areas: &Areas) -> Position {
     let inner = areas.detail_inner;
-    let mut row = 0usize;
-    let mut title = None;
-    let mut body = None;
-    for line in app.detail_lines() {
-        match line.kind {
-            LineKind::Breadcrumb | LineKind::Blank => {}
-            LineKind::Title => title = title.or(Some(row)),
-            _ => {
-                body = Some(row);
-                break;
-            }
-        }
-        row += text::wrap(&line.text, usize::from(inner.width)).len();
-    }
-    let target = body.or(title).unwrap_or(0);
+    let detail = app.detail_text();
+    let target = detail.body_row().or(detail.title_row()).unwrap_or(0);
     let y = target
         .saturating_sub(app.detail_scroll)
         .min(usize::from(inner.height.saturating_sub(1)));
     Position::new(inner.x, inner.y + y as u16)
 }
 
-/// The marker before a tree row's label: expanded, collapsed, or a leaf.
-fn marker(app: &App, node: usize) -> &'static str {
+/// The marker before a tree row's label: expanded, collapsed, a leaf, or a goal's number (the
+/// digit that jumps to it).
+fn marker(app: &App, node: usize) -> Cow<'static, str> {
     let symbols = app.symbols();
-    if app.outline.nodes[node].children.is_empty() {
-        symbols.leaf
+    if let Some(n) = app.goal_number(node) {
+        Cow::Owned(format!("{n} "))
+    } else if app.outline.nodes[node].children.is_empty() {
+        Cow::Borrowed(symbols.leaf)
     } else if app.expanded[node] {
-        symbols.expanded
+        Cow::Borrowed(symbols.expanded)
     } else {
-        symbols.collapsed
+        Cow::Borrowed(symbols.collapsed)
     }
 }
 
 fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
     let s = app.strings();
-    let message = if app.config.kiosk {
-        s.too_small_kiosk
-    } else {
-        s.too_small
-    };
-    let lines = text::wrap(message, usize::from(area.width));
+    let mut message = s.too_small(
+        app.width,
+        app.height,
+        (layout::MIN_WIDTH, layout::MIN_HEIGHT),
+    );
+    if !app.config.kiosk {
+        message = format!("{message} {}", s.too_small_quit);
+    }
+    let lines = text::wrap(&message, usize::from(area.width));
     for (i, range) in lines.iter().take(usize::from(area.height)).enumerate() {
         let y = area.y + i as u16;
         buf.set_stringn(
@@ -240,10 +235,15 @@ fn render_tree(app: &App, areas: &Areas, buf: &mut Buffer) {
         let indent = " ".repeat(usize::from(columns.indent));
         let room = usize::from(inner.width.saturating_sub(columns.label));
         let label = truncate(&n.title, room, symbols.ellipsis);
+        let marker_style = if app.goal_number(node).is_some() {
+            theme.node(n.depth)
+        } else {
+            theme.marker()
+        };
         let mut spans = vec![
             Span::raw(pointer),
             Span::raw(indent),
-            Span::styled(marker, theme.marker()),
+            Span::styled(marker, marker_style),
         ];
         let ranges = if highlight {
             Folded::new(&label).matches(&words)
@@ -297,59 +297,89 @@ fn render_detail(app: &App, areas: &Areas, buf: &mut Buffer) {
     let theme = app.theme();
     let focused = app.focus == Focus::Detail;
     let inner = areas.detail_inner;
-    let lines = app.detail_lines();
+    let detail = app.detail_text();
+    let window = app.detail_window();
     let words = app.search.highlighted();
     let highlight = app.search.filtering() && !words.is_empty();
-    let mut y = 0usize;
-    let first = app.detail_scroll;
-    let height = usize::from(inner.height);
-    let mut total = 0usize;
-    for line in &lines {
+    let marks: Vec<Vec<Range<usize>>> = detail
+        .lines
+        .iter()
+        .map(|line| {
+            if highlight && line.kind != LineKind::Breadcrumb {
+                Folded::new(&line.text).matches(&words)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    for (y, row) in detail
+        .rows
+        .iter()
+        .enumerate()
+        .skip(window.first)
+        .take(window.height)
+    {
+        let line = &detail.lines[row.line];
         let style = match line.kind {
             LineKind::Breadcrumb => theme.breadcrumb(),
             LineKind::Title => theme.heading(),
             LineKind::Heading => theme.subheading(),
             _ => Style::new(),
         };
-        let marks = if highlight && line.kind != LineKind::Breadcrumb {
-            Folded::new(&line.text).matches(&words)
-        } else {
-            Vec::new()
-        };
-        let wrapped = text::wrap(&line.text, usize::from(inner.width));
-        total += wrapped.len();
-        for range in wrapped {
-            if y >= first && y < first + height {
-                let row = Rect::new(inner.x, inner.y + (y - first) as u16, inner.width, 1);
-                let spans = styled(&line.text, range, &marks, style, theme.highlight());
-                line::render(&Line::from(spans), row, buf);
-            }
-            y += 1;
-        }
+        let area = Rect::new(inner.x, inner.y + (y - window.first) as u16, inner.width, 1);
+        let spans = styled(
+            &line.text,
+            row.range.clone(),
+            &marks[row.line],
+            style,
+            theme.highlight(),
+        );
+        line::render(&Line::from(spans), area, buf);
     }
     if app.config.screen_reader {
+        // No border to carry the arrows: a line of text says whether more follows.
+        let s = app.strings();
+        let status = s.text_status(
+            window.more_below(),
+            window.first + 1,
+            window.end(),
+            window.total,
+        );
+        let status = app.symbols().keys(&status, s.arrows_ascii);
+        // Right below the last line when the text ends above the bottom row, so that reading
+        // down line by line meets it.
+        let below_text = inner.y + (window.end() - window.first) as u16;
+        let row = Rect {
+            y: areas.detail_status.y.min(below_text),
+            ..areas.detail_status
+        };
+        line::render(&Line::styled(status, theme.scroll()), row, buf);
         return;
     }
     let mut block = pane_block(app, app.strings().detail_title, focused);
-    if total > height {
-        block = block
-            .title_bottom(scroll_indicator(app, first, height, total).alignment(Alignment::Right));
+    if window.scrolls() {
+        block = block.title_bottom(scroll_indicator(app, window).alignment(Alignment::Right));
     }
     block.render(areas.detail, buf);
 }
 
 /// "▲ rad 3–20 av 31 ▼", with each arrow only when there is more that way.
-fn scroll_indicator(app: &App, first: usize, height: usize, total: usize) -> Line<'static> {
+fn scroll_indicator(app: &App, window: Window) -> Line<'static> {
     let symbols = app.symbols();
     let style = app.theme().scroll();
-    let last = (first + height).min(total);
-    let up = if first > 0 { symbols.more_above } else { " " };
-    let down = if last < total {
+    let up = if window.more_above() {
+        symbols.more_above
+    } else {
+        " "
+    };
+    let down = if window.more_below() {
         symbols.more_below
     } else {
         " "
     };
-    let label = app.strings().lines_of(first + 1, last, total);
+    let label = app
+        .strings()
+        .lines_of(window.first + 1, window.end(), window.total);
     let label = text::truncate(&label, 40, symbols.ellipsis).into_owned();
     Line::from(vec![
         Span::styled(format!(" {up} "), style),
@@ -361,55 +391,56 @@ fn scroll_indicator(app: &App, first: usize, height: usize, total: usize) -> Lin
 /// One key, what it does, and how much it matters when the bar is too narrow for all.
 pub type Hint = (String, &'static str, u8);
 
-/// The hint bar's keys where `app` is now, most important last dropped.
+/// The bottom line's keys where `app` is now, each named from the key table
+/// (`keymap::hint_keys`); the least important are dropped first when the line is too narrow.
+/// Every key shown does something there, and there is always one back: `Esc` out of the help,
+/// the search and the text, `↑` up the tree to the vision.
 pub fn hints(app: &App) -> Vec<Hint> {
     let s = app.strings();
-    let key = |k: &str| app.symbols().keys(k, s.arrows_ascii);
+    let kiosk = app.config.kiosk;
+    let mut hints: Vec<Hint> = Vec::new();
+    let mut add = |actions: &[Action], what: &'static str, rank: u8| {
+        let keys = keymap::hint_keys(actions, kiosk);
+        if !keys.is_empty() {
+            hints.push((app.symbols().keys(&keys, s.arrows_ascii), what, rank));
+        }
+    };
+    let arrows = [Action::Up, Action::Down];
     if app.help {
-        return vec![(key("↑↓"), s.hint_scroll, 7), (key("Esc"), s.hint_close, 9)];
+        if app.help_window().scrolls() {
+            add(&arrows, s.hint_scroll, 7);
+        }
+        add(&[Action::Back], s.hint_close, 10);
+        return hints;
     }
     if app.search.editing {
-        return vec![
-            (key("Enter"), s.hint_search_done, 9),
-            (key("Esc"), s.hint_search_cancel, 9),
-        ];
-    }
-    let mut hints = Vec::new();
-    if app.search.active() {
-        hints.push((key("n/N"), s.hint_next_match, 6));
-        hints.push((key("Esc"), s.hint_show_all, 7));
-    }
-    if app.config.kiosk {
-        hints.push((key("↑↓"), s.kiosk_hint_move, 8));
-        hints.push((key("→"), s.kiosk_hint_open, 5));
-        hints.push((key("Enter"), s.kiosk_hint_read, 6));
-        if !app.search.active() {
-            hints.push((key("/"), s.kiosk_hint_search, 7));
-        }
-        hints.push((key("?"), s.kiosk_hint_help, 9));
+        // While typing, Enter ends the search and Esc cancels it (keymap::map).
+        add(&[Action::Read], s.hint_search_done, 9);
+        add(&[Action::Back], s.hint_search_cancel, 10);
         return hints;
     }
     if app.focus == Focus::Detail {
-        hints.push((key("↑↓"), s.hint_scroll, 7));
-        if !app.search.active() {
-            hints.push((key("Esc"), s.hint_back, 6));
+        if app.detail_window().scrolls() {
+            add(&arrows, s.hint_scroll, 7);
         }
+        add(&[Action::Back], s.hint_back, 10);
     } else {
-        hints.push((key("↑↓"), s.hint_move, 7));
-        if app.config.screen_reader {
-            hints.push((key("Enter"), s.hint_open, 6));
-        } else {
-            hints.push((key("←→"), s.hint_fold, 4));
+        if app.search.active() {
+            add(
+                &[Action::NextMatch, Action::PrevMatch],
+                s.hint_next_match,
+                6,
+            );
+            add(&[Action::Back], s.hint_show_all, 10);
+        }
+        add(&arrows, s.hint_move, 7);
+        add(&[Action::Read], s.hint_read, 9);
+        if !app.search.active() {
+            add(&[Action::SearchOpen], s.hint_search, 5);
         }
     }
-    if !app.config.screen_reader {
-        hints.push((key("Tab"), s.hint_focus, 3));
-    }
-    if !app.search.active() {
-        hints.push((key("/"), s.hint_search, 5));
-    }
-    hints.push((key("?"), s.hint_help, 9));
-    hints.push((key("q"), s.hint_quit, 8));
+    add(&[Action::Help], s.hint_help, 8);
+    add(&[Action::Quit], s.hint_quit, 4);
     hints
 }
 
@@ -495,18 +526,7 @@ fn render_hints(app: &App, areas: &Areas, buf: &mut Buffer) {
 /// Where the help's lines go: inside the box, one blank column each side, or (screen-reader
 /// mode) the whole body, with no box.
 fn help_text_area(app: &App) -> Rect {
-    let plain = app.config.screen_reader;
-    let popup =
-        layout::help_area(app.screen(), app.help_lines().len(), plain).intersection(app.screen());
-    if plain {
-        return popup;
-    }
-    Rect::new(
-        popup.x.saturating_add(2),
-        popup.y.saturating_add(1),
-        popup.width.saturating_sub(4),
-        popup.height.saturating_sub(2),
-    )
+    app.help_box().text
 }
 
 fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
@@ -515,12 +535,12 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
     let symbols = app.symbols();
     let plain = app.config.screen_reader;
     let lines = app.help_lines();
-    let popup = layout::help_area(app.screen(), lines.len(), plain).intersection(area);
+    let help = app.help_box();
+    let popup = help.popup.intersection(area);
     if popup.width < 6 || popup.height < 3 {
         return;
     }
-    let shown = layout::help_visible(app.screen(), plain);
-    let first = app.help_scroll.min(lines.len().saturating_sub(shown));
+    let window = app.help_window();
     Clear.render(popup, buf);
     if !plain {
         let mut block = Block::new()
@@ -531,9 +551,13 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
                 format!(" {} ", s.help_title),
                 theme.help_border(),
             ));
-        if lines.len() > shown {
-            let up = if first > 0 { symbols.more_above } else { " " };
-            let down = if first + shown < lines.len() {
+        if window.scrolls() {
+            let up = if window.more_above() {
+                symbols.more_above
+            } else {
+                " "
+            };
+            let down = if window.more_below() {
                 symbols.more_below
             } else {
                 " "
@@ -544,10 +568,10 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
         }
         block.render(popup, buf);
     }
-    let inner = help_text_area(app).intersection(area);
+    let inner = help.text.intersection(area);
     for (i, line) in lines
         .into_iter()
-        .skip(first)
+        .skip(window.first)
         .take(usize::from(inner.height))
         .enumerate()
     {

@@ -30,8 +30,8 @@ const STEPS: &[(&str, &[u8], &str, &str)] = &[
     (
         "Down",
         DOWN,
-        "»     · En kommun för alla",
-        "»   · En kommun för alla",
+        "»     1 En kommun för alla",
+        "»   1 En kommun för alla",
     ),
     (
         "Enter",
@@ -42,19 +42,19 @@ const STEPS: &[(&str, &[u8], &str, &str)] = &[
     (
         "Tab",
         b"\t",
-        "»     · En kommun för alla",
-        "»   · En kommun för alla",
+        "»     1 En kommun för alla",
+        "»   1 En kommun för alla",
     ),
     ("/eko", b"/eko", "Sök: eko", "Sök: eko"),
     (
         "Enter",
         b"\r",
-        "»     · En ekokommun i framkant",
-        "»   · En ekokommun i framkant",
+        "»     2 En ekokommun i framkant",
+        "»   2 En ekokommun i framkant",
     ),
-    ("n", b"n", "»     · Bra ekonomi", "»   · Bra ekonomi"),
+    ("n", b"n", "»     5 Bra ekonomi", "»   5 Bra ekonomi"),
     ("?", b"?", "↑ ↓  k j", "↑ ↓  k j  välj rad"),
-    ("Esc", b"\x1b", "»     · Bra ekonomi", "»   · Bra ekonomi"),
+    ("Esc", b"\x1b", "»     5 Bra ekonomi", "»   5 Bra ekonomi"),
 ];
 
 fn run(program: &str, args: &[&str]) -> String {

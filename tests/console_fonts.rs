@@ -217,7 +217,7 @@ fn console_screens_use_only_what_the_fonts_draw() {
     let fonts = fonts();
     let screens: &[&[Action]] = &[
         &[],
-        &[Action::Down, Action::Down, Action::Toggle],
+        &[Action::Down, Action::Down, Action::Read],
         &[
             Action::Down,
             Action::Down,

@@ -359,6 +359,38 @@ fn odd_sizes_work() {
     }
 }
 
+/// As a stranger meets it at 40×12: the bottom line offers Enter, Enter on a goal shows its own
+/// text, Esc goes back and never quits; below the smallest size the screen names the size it
+/// needs and keys wait.
+#[test]
+fn a_stranger_at_40x12_reads_a_goal_by_the_bottom_line() {
+    for kiosk in [false, true] {
+        let args: &[&str] = if kiosk { &["--kiosk"] } else { &[] };
+        let mut p = Spawn::new(args).size(40, 12).start();
+        p.expect("Enter läs");
+        p.send(b"1\r");
+        p.expect("Smedjebackens kommun är en");
+        p.expect("Esc tillbaka");
+        for _ in 0..3 {
+            p.send(b"\x1b");
+            // Apart, or two Escs read as one Alt-Esc.
+            thread::sleep(Duration::from_millis(150));
+        }
+        p.expect("Enter läs");
+        p.settle(Duration::from_millis(200), TIMEOUT);
+        assert!(p.running(), "Esc never quits (kiosk: {kiosk})");
+        p.resize(30, 7);
+        p.expect("40×8");
+        p.send(b"\r");
+        p.settle(Duration::from_millis(200), TIMEOUT);
+        p.resize(40, 12);
+        p.expect("Enter läs");
+        assert!(!p.screen().contains("Esc tillbaka"), "{}", p.screen());
+        p.signal(libc::SIGTERM);
+        assert!(p.wait_exit(TIMEOUT).is_some());
+    }
+}
+
 /// True when rows 1 to 3 of the screen end with a pane's right border in column `cols`.
 fn right_edge_at(screen: &vt100::Screen, cols: u16) -> bool {
     screen.size().1 == cols

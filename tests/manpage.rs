@@ -324,6 +324,6 @@ fn readme_keys() -> Vec<String> {
 #[test]
 fn the_page_names_the_keys_of_the_readme() {
     let readme = readme_keys();
-    assert!(readme.contains(&"q Esc Ctrl-C".to_string()), "{readme:?}");
+    assert!(readme.contains(&"q Ctrl-C".to_string()), "{readme:?}");
     assert_eq!(page_keys(), readme);
 }

@@ -159,8 +159,8 @@ fn decode(s: [u32; 4]) -> Input {
                 0 => (s[1] % 301, s[2] % 101),
                 1 => (s[1] % 90, s[2] % 30),
                 _ => (
-                    [80, 40, 20, 19, 120][pick(s[1], 5)],
-                    [24, 12, 7, 6, 40][pick(s[2], 5)],
+                    [80, 40, 39, 20, 120][pick(s[1], 5)],
+                    [24, 12, 8, 7, 40][pick(s[2], 5)],
                 ),
             };
             Event::Resize(w as u16, h as u16)
@@ -415,7 +415,7 @@ proptest! {
     fn random_input_at_common_sizes(
         mode in mode(),
         variant in 0u32..288,
-        size in prop::sample::select(vec![(80u16, 24u16), (40, 12), (20, 7), (120, 40), (79, 24)]),
+        size in prop::sample::select(vec![(80u16, 24u16), (40, 12), (40, 8), (120, 40), (79, 24)]),
         inputs in prop::collection::vec(input(), 0..200),
     ) {
         run(mode, variant, size, &inputs)?;
@@ -436,7 +436,7 @@ fn the_invariant_check_finds_broken_states() {
     let mut offset = good.clone();
     offset.tree_offset = 10;
     assert!(check(&offset).unwrap_err().contains("tree_offset"));
-    let mut small = Rig::new(config(Mode::Normal, 0), 80, 7).app;
+    let mut small = Rig::new(config(Mode::Normal, 0), 80, 8).app;
     small.selected = 9;
     assert!(check(&small).unwrap_err().contains("off screen"));
     let kiosk = Rig::new(config(Mode::Kiosk, 0), 80, 24).app;
@@ -568,7 +568,7 @@ fn navigation() -> impl Strategy<Value = Vec<Action>> {
         Just(Action::Down),
         Just(Action::Left),
         Just(Action::Right),
-        Just(Action::Toggle),
+        Just(Action::Read),
         Just(Action::Last),
         Just(Action::FocusNext),
         Just(Action::Back),
@@ -609,7 +609,7 @@ proptest! {
         query in query(),
         backspaces in 0usize..8,
         paste in any::<bool>(),
-        size in prop::sample::select(vec![(80u16, 24u16), (40, 12), (20, 7), (200, 60)]),
+        size in prop::sample::select(vec![(80u16, 24u16), (40, 12), (40, 8), (200, 60)]),
     ) {
         let now = Instant::now();
         let mut app = App::new(Outline::bundled(), config(mode, 0), now);

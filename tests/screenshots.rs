@@ -263,7 +263,7 @@ fn start() {
 
 #[test]
 fn goal() {
-    check("goal.svg", &app(80, 24, &[Action::Jump(3), Action::Toggle]));
+    check("goal.svg", &app(80, 24, &[Action::Jump(3), Action::Read]));
 }
 
 #[test]

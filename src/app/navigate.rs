@@ -49,21 +49,19 @@ impl App {
         !self.outline.nodes[node].children.is_empty()
     }
 
+    /// To the parent row. Keys never fold the tree: the first keys a stranger presses must not
+    /// hide the goals (a click on a row's marker folds it).
     pub(super) fn left(&mut self) -> bool {
         if self.focus == Focus::Detail {
             return false;
         }
-        let node = self.selected;
-        if self.has_children(node) && self.expanded[node] {
-            self.expanded[node] = false;
-            return true;
-        }
-        match self.outline.nodes[node].parent {
+        match self.outline.nodes[self.selected].parent {
             Some(parent) => self.select(parent),
             None => false,
         }
     }
 
+    /// Unfolds a folded row, or goes to its first child.
     pub(super) fn right(&mut self) -> bool {
         if self.focus == Focus::Detail {
             return false;
@@ -87,44 +85,39 @@ impl App {
         }
     }
 
-    pub(super) fn toggle(&mut self) -> bool {
+    /// Enter or Space in the tree: read the selected row's text, whatever the row.
+    pub(super) fn read(&mut self) -> bool {
         if self.focus == Focus::Detail {
             return false;
         }
-        let node = self.selected;
-        if self.config.screen_reader {
-            // One pane at a time: Enter opens the node's text, Esc goes back.
-            self.focus = Focus::Detail;
-            true
-        } else if self.has_children(node) {
-            self.expanded[node] = !self.expanded[node];
-            true
-        } else {
-            self.focus = Focus::Detail;
-            true
-        }
-    }
-
-    pub(super) fn switch_focus(&mut self) -> bool {
-        self.focus = match self.focus {
-            Focus::Tree => Focus::Detail,
-            Focus::Detail => Focus::Tree,
-        };
+        self.open_detail();
         true
     }
 
-    pub(super) fn back(&mut self) -> bool {
-        if self.search.active() {
-            return self.search_clear();
+    /// The text pane takes the keyboard, scrolled so that the node's own text is in view.
+    pub(super) fn open_detail(&mut self) {
+        self.focus = Focus::Detail;
+        self.scroll_to_body();
+    }
+
+    pub(super) fn switch_focus(&mut self) -> bool {
+        match self.focus {
+            Focus::Tree => self.open_detail(),
+            Focus::Detail => self.focus = Focus::Tree,
         }
+        true
+    }
+
+    /// Esc: closes what is open, the text before the search's matches; never quits.
+    pub(super) fn back(&mut self) -> bool {
         if self.focus == Focus::Detail {
             self.focus = Focus::Tree;
             return true;
         }
-        if self.config.kiosk {
-            return false;
+        if self.search.active() {
+            return self.search_clear();
         }
-        self.set_quit()
+        false
     }
 
     pub(super) fn jump(&mut self, n: usize) -> bool {
@@ -144,6 +137,10 @@ impl App {
         let focus_changed = self.focus != Focus::Tree && !self.config.screen_reader;
         if focus_changed {
             self.focus = Focus::Tree;
+        }
+        if changed && self.focus == Focus::Detail {
+            // Screen-reader mode stays in the text: the new node's own text in view.
+            self.scroll_to_body();
         }
         changed || focus_changed
     }
@@ -178,7 +175,7 @@ impl App {
             return self.select(node) || focus_changed;
         }
         if layout::contains(areas.detail, column, row) && self.focus != Focus::Detail {
-            self.focus = Focus::Detail;
+            self.open_detail();
             return true;
         }
         false

@@ -3,7 +3,6 @@
 
 use super::{App, Focus, Search};
 use crate::search::{self, Folded, Index};
-use crate::text;
 
 impl App {
     pub(super) fn search_open(&mut self) -> bool {
@@ -71,24 +70,22 @@ impl App {
         if words.is_empty() {
             return;
         }
-        let inner = self.areas().detail_inner;
-        let mut row = 0usize;
-        for line in self.detail_lines() {
-            let marks = Folded::new(&line.text).matches(&words);
-            let wrapped = text::wrap(&line.text, usize::from(inner.width));
-            if let Some(first) = marks.first() {
-                let at = wrapped
-                    .iter()
-                    .position(|r| r.end > first.start)
-                    .unwrap_or(0);
-                let target = row + at;
-                let height = usize::from(inner.height);
-                if target < self.detail_scroll || target >= self.detail_scroll + height {
-                    self.detail_scroll = target.saturating_sub(2).min(self.max_detail_scroll());
-                }
-                return;
-            }
-            row += wrapped.len();
+        let detail = self.detail_text();
+        let marks: Vec<_> = detail
+            .lines
+            .iter()
+            .map(|line| Folded::new(&line.text).matches(&words))
+            .collect();
+        let Some(target) = detail.rows.iter().position(|row| {
+            marks[row.line]
+                .first()
+                .is_some_and(|m| row.range.end > m.start)
+        }) else {
+            return;
+        };
+        let window = self.detail_window();
+        if target < window.first || target >= window.end() {
+            self.detail_scroll = target.saturating_sub(2).min(window.max_first());
         }
     }
 
@@ -144,7 +141,10 @@ impl App {
                 .unwrap_or(n - 1),
         };
         let node = matches[next];
-        let changed = self.select(node);
+        // A match inside a folded row is unfolded, so the selection is where it is shown.
+        let hidden = !self.rows().contains(&node);
+        self.reveal(node);
+        let changed = self.select(node) || hidden;
         self.scroll_to_first_mark();
         changed
     }

@@ -49,16 +49,17 @@ fn down_and_up_move_the_selection() {
 }
 
 #[test]
-fn left_collapses_then_goes_to_the_parent() {
+fn left_goes_to_the_parent_and_right_to_the_first_child() {
     let (mut app, now) = app();
-    run(&mut app, now, &[Action::Down, Action::Left]);
+    run(&mut app, now, &[Action::Down, Action::Down, Action::Left]);
     assert_eq!(id(&app), "hallbarhet");
-    assert!(!app.expanded[1]);
-    assert_eq!(app.rows().len(), 8);
     run(&mut app, now, &[Action::Left]);
     assert_eq!(id(&app), "vision");
-    run(&mut app, now, &[Action::Right, Action::Right]);
+    assert_eq!(app.rows().len(), 10, "nothing folded");
+    run(&mut app, now, &[Action::Right]);
     assert_eq!(id(&app), "hallbarhet");
+    // A row folded by a click: → unfolds it first.
+    app.expanded[1] = false;
     run(&mut app, now, &[Action::Right]);
     assert!(app.expanded[1]);
     run(&mut app, now, &[Action::Right]);
@@ -68,7 +69,7 @@ fn left_collapses_then_goes_to_the_parent() {
 #[test]
 fn enter_on_a_goal_focuses_its_text() {
     let (mut app, now) = app();
-    run(&mut app, now, &[Action::Last, Action::Toggle]);
+    run(&mut app, now, &[Action::Last, Action::Read]);
     assert_eq!(id(&app), "bra-verksamhet");
     assert_eq!(app.focus, Focus::Detail);
     assert_eq!(run(&mut app, now, &[Action::Back]), vec![]);
@@ -76,12 +77,84 @@ fn enter_on_a_goal_focuses_its_text() {
 }
 
 #[test]
-fn enter_toggles_a_perspective() {
+fn enter_reads_the_vision_and_a_perspective_and_never_folds() {
+    for (downs, node) in [(0, "vision"), (1, "hallbarhet")] {
+        let (mut app, now) = app();
+        for _ in 0..downs {
+            run(&mut app, now, &[Action::Down]);
+        }
+        run(&mut app, now, &[Action::Read]);
+        assert_eq!(id(&app), node);
+        assert_eq!(app.focus, Focus::Detail);
+        assert!(app.expanded.iter().all(|&e| e), "{node}: nothing folded");
+        run(&mut app, now, &[Action::Back, Action::Left, Action::Right]);
+        assert!(app.expanded.iter().all(|&e| e), "{node}: nothing folded");
+    }
+}
+
+#[test]
+fn opening_a_text_shows_its_first_line_at_the_smallest_size() {
     let (mut app, now) = app();
-    run(&mut app, now, &[Action::Down, Action::Toggle]);
-    assert!(!app.expanded[1]);
-    run(&mut app, now, &[Action::Toggle]);
-    assert!(app.expanded[1]);
+    run(
+        &mut app,
+        now,
+        &[
+            Action::Resize {
+                width: layout::MIN_WIDTH,
+                height: layout::MIN_HEIGHT,
+            },
+            Action::Down,
+            Action::Down,
+            Action::Read,
+        ],
+    );
+    let body = app.detail_text().body_row().unwrap();
+    let window = app.detail_window();
+    assert!(window.height > 0);
+    assert!((window.first..window.end()).contains(&body), "{window:?}");
+}
+
+#[test]
+fn too_small_ignores_keys_until_it_fits() {
+    let (mut app, now) = app();
+    run(
+        &mut app,
+        now,
+        &[Action::Resize {
+            width: 30,
+            height: 6,
+        }],
+    );
+    assert!(app.areas().too_small);
+    run(
+        &mut app,
+        now,
+        &[Action::Down, Action::Read, Action::Help, Action::Jump(3)],
+    );
+    assert_eq!(id(&app), "vision");
+    assert!(!app.help);
+    assert_eq!(app.focus, Focus::Tree);
+    assert_eq!(run(&mut app, now, &[Action::Quit]), vec![Effect::Quit]);
+}
+
+#[test]
+fn n_unfolds_what_hides_the_next_match() {
+    let (mut app, now) = app();
+    run(
+        &mut app,
+        now,
+        &[
+            Action::SearchOpen,
+            Action::SearchInput("eko".into()),
+            Action::SearchDone,
+            Action::First,
+        ],
+    );
+    app.expanded[0] = false;
+    run(&mut app, now, &[Action::NextMatch]);
+    assert_ne!(id(&app), "vision");
+    assert!(app.rows().contains(&app.selected));
+    assert!(app.expanded[0]);
 }
 
 #[test]
@@ -152,7 +225,19 @@ fn quit_keys_and_help() {
     );
     assert_eq!(run(&mut app, now, &[Action::Back]), vec![]);
     assert!(!app.help);
-    assert_eq!(run(&mut app, now, &[Action::Back]), vec![Effect::Quit]);
+    assert_eq!(
+        run(&mut app, now, &[Action::Back]),
+        vec![],
+        "Esc never quits"
+    );
+    run(&mut app, now, &[Action::Help]);
+    assert_eq!(
+        run(&mut app, now, &[Action::Quit]),
+        vec![],
+        "q closes the help"
+    );
+    assert!(!app.help);
+    assert_eq!(run(&mut app, now, &[Action::Quit]), vec![Effect::Quit]);
 }
 
 #[test]
@@ -254,18 +339,10 @@ fn a_match_below_the_fold_is_scrolled_into_view() {
     );
     assert_eq!(id(&app), "hog-sysselsattning");
     assert!(app.detail_scroll > 0, "the match is below the first screen");
-    let inner = app.areas().detail_inner;
-    let shown: Vec<String> = app
-        .detail_lines()
-        .iter()
-        .flat_map(|l| {
-            text::wrap(&l.text, usize::from(inner.width))
-                .into_iter()
-                .map(|r| l.text[r].to_string())
-                .collect::<Vec<_>>()
-        })
-        .skip(app.detail_scroll)
-        .take(usize::from(inner.height))
+    let window = app.detail_window();
+    let detail = app.detail_text();
+    let shown: Vec<&str> = (window.first..window.end())
+        .map(|row| detail.text(row))
         .collect();
     assert!(shown.iter().any(|l| l.contains("Mälardalen")), "{shown:?}");
 }
@@ -459,4 +536,26 @@ fn unchanged_actions_ask_for_no_redraw() {
         .redraw
     );
     assert!(app.update(Action::Down, now).redraw);
+}
+
+#[test]
+fn a_click_on_a_stacked_text_opens_it_in_view_at_the_smallest_size() {
+    let (mut app, now) = app();
+    run(
+        &mut app,
+        now,
+        &[
+            Action::Resize {
+                width: layout::MIN_WIDTH,
+                height: layout::MIN_HEIGHT,
+            },
+            Action::Jump(1),
+        ],
+    );
+    let detail = app.areas().detail;
+    click(&mut app, now, detail.x + 2, detail.y + 1);
+    assert_eq!(app.focus, Focus::Detail);
+    let body = app.detail_text().body_row().unwrap();
+    let window = app.detail_window();
+    assert!((window.first..window.end()).contains(&body), "{window:?}");
 }
