@@ -53,7 +53,7 @@ fn main() -> ExitCode {
             } else {
                 80
             };
-            print(&export::render(&outline, options.format, width))
+            print(&export::render(&outline, start, options.format, width))
         }
     }
 }

@@ -124,3 +124,18 @@ fn closest_field_name() {
     assert_eq!(closest("titel", &["id", "title", "text"]), Some("title"));
     assert_eq!(closest("zzzzzzzz", &["id", "title"]), None);
 }
+
+#[test]
+fn an_empty_date_shows_no_label() {
+    let says = |outline: &Outline, what: &str| {
+        outline.nodes[0]
+            .blocks
+            .iter()
+            .any(|b| b.text().contains(what))
+    };
+    let bundled = load(BUNDLED_NAME, BUNDLED).unwrap();
+    assert!(!says(&bundled, "Sidan senast uppdaterad"));
+    let dated = BUNDLED.replace("last_updated: \"\"", "last_updated: \"3 december 2026\"");
+    let dated = load(BUNDLED_NAME, &dated).unwrap();
+    assert!(says(&dated, "Sidan senast uppdaterad: 3 december 2026"));
+}
