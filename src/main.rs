@@ -32,6 +32,17 @@ fn main() -> ExitCode {
         Mode::Version => return print(&format!("malbild {}\n", env!("CARGO_PKG_VERSION"))),
         _ => {}
     }
+    let stdout_is_terminal = io::stdout().is_terminal();
+    if options.mode == Mode::Interface
+        && !stdout_is_terminal
+        && let Some(option) = options.interface_option()
+    {
+        let message = options.lang.strings().needs_terminal;
+        return fail(&format!("malbild: {}", message.replace("{option}", option)));
+    }
+    if options.mode == Mode::Check {
+        return check(&options);
+    }
     let outline = match content::load_data(options.data.as_deref(), options.lang) {
         Ok(o) => o,
         Err(message) => return fail(&message),
@@ -43,9 +54,7 @@ fn main() -> ExitCode {
             None => return fail(&unknown_goal(id, &outline, options.lang)),
         },
     };
-    let stdout_is_terminal = io::stdout().is_terminal();
     match options.mode {
-        Mode::Check => print(&summary(&outline, &options)),
         Mode::Interface if stdout_is_terminal => interface(outline, start, &options),
         _ => {
             let width = if stdout_is_terminal {
@@ -67,19 +76,28 @@ fn unknown_goal(id: &str, outline: &Outline, lang: Lang) -> String {
     )
 }
 
-fn summary(outline: &Outline, options: &Options) -> String {
-    let name = options
-        .data
-        .as_ref()
-        .map_or(content::BUNDLED_NAME.to_string(), |p| {
-            clean(&p.display().to_string())
-        });
-    let perspectives = outline.nodes[0].children.len();
-    let goals = outline.goals().count();
-    options.lang.pick(
-        format!("{name}: giltig ({perspectives} perspektiv, {goals} mål)\n"),
-        format!("{name}: valid ({perspectives} perspectives, {goals} goals)\n"),
-    )
+/// `--check`: the file given, or the bundled document with every check a file gets, and what
+/// was checked named in the answer.
+fn check(options: &Options) -> ExitCode {
+    let strings = options.lang.strings();
+    let loaded = match &options.data {
+        Some(path) => content::load_file(path),
+        None => content::load(content::BUNDLED_NAME, content::BUNDLED),
+    };
+    let outline = match loaded {
+        Ok(o) => o,
+        Err(e) => return fail(&e.render(options.lang)),
+    };
+    let answer = match &options.data {
+        Some(path) => strings
+            .check_valid_file
+            .replace("{file}", &clean(&path.display().to_string())),
+        None => strings.check_valid_bundled.to_string(),
+    };
+    let answer = answer
+        .replace("{p}", &outline.nodes[0].children.len().to_string())
+        .replace("{g}", &outline.goals().count().to_string());
+    print(&format!("{answer}\n"))
 }
 
 fn interface(outline: Outline, start: usize, options: &Options) -> ExitCode {
@@ -144,6 +162,7 @@ fn serve(args: Vec<std::ffi::OsString>) -> ExitCode {
 }
 
 #[cfg(not(feature = "serve"))]
-fn serve(_args: Vec<std::ffi::OsString>) -> ExitCode {
-    fail("malbild: this build has no SSH server; build with: cargo build --features serve")
+fn serve(args: Vec<std::ffi::OsString>) -> ExitCode {
+    let lang = malbild::args::Args::new(&args).lang();
+    fail(&format!("malbild serve: {}", lang.strings().no_serve))
 }

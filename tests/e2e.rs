@@ -973,46 +973,25 @@ fn hostile_content_never_reaches_the_terminal() {
     let file = dir.join("hostile.ron");
     std::fs::write(&file, &data).unwrap();
 
-    let baseline = {
-        let mut p = start(&[]);
-        p.send(b"q");
-        p.expect_exit_ok(TIMEOUT);
-        p.raw()
-    };
-    let mut p = Spawn::new(&["--data", file.to_str().unwrap()]).start();
-    p.expect("ffektivitet");
-    p.expect("ommun");
-    for key in [
-        DOWN,
-        DOWN,
-        b"\r",
-        b"\t",
-        END,
-        HOME,
-        b"/ekonomi\r",
-        b"\x1b",
-        b"G",
-    ] {
-        p.key_cost(key);
-    }
-    p.send(b"q");
-    p.expect_exit_ok(TIMEOUT);
+    // Refused like any other problem, each place named, and nothing of it reaches the terminal.
+    let mut p = Spawn::new(&["--lang", "en", "--data", file.to_str().unwrap()]).start();
+    let status = p
+        .wait_exit(TIMEOUT)
+        .expect("malbild refuses the file")
+        .clone();
+    assert_eq!(status.exit_code(), 2);
     let _ = std::fs::remove_dir_all(&dir);
     let raw = p.raw();
+    let said = String::from_utf8_lossy(&raw);
+    let found = "holds a control character (ESC, U+001B, which starts an escape sequence)";
+    assert!(said.matches(found).count() >= injected, "{said}");
     for (name, bad) in [
-        ("OSC title", &b"]0;"[..]),
-        ("OSC 52", b"]52;"),
+        ("ESC", &b"\x1b"[..]),
         ("BEL", b"\x07"),
         ("C1 CSI", "\u{9b}".as_bytes()),
-        ("pwned", b"pwned"),
     ] {
         assert_eq!(count(&raw, bad), 0, "{name} reached the terminal");
     }
-    assert!(
-        count(&raw, b"\x1b[2J") <= count(&baseline, b"\x1b[2J"),
-        "a clear screen from the content reached the terminal"
-    );
-    assert_restored(&raw);
 }
 
 // 10 ---------------------------------------------------------------------------------------
