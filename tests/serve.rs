@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -724,6 +724,53 @@ fn spawn_binary(
         .recv_timeout(WAIT)
         .expect("the server printed its address");
     (child, addr.parse().unwrap(), reader)
+}
+
+/// Started by hand with no `--host-key`: the key goes to the user's state directory, made for
+/// them alone, and nothing into the working directory.
+#[test]
+fn a_server_started_by_hand_keeps_its_key_in_the_state_directory() {
+    let (home, work, state) = (temp_dir(), temp_dir(), temp_dir());
+    let run = |xdg: Option<&Path>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_malbild"));
+        command
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .current_dir(&work)
+            .env("HOME", &home)
+            .env_remove("STATE_DIRECTORY")
+            .env_remove("XDG_STATE_HOME")
+            .stderr(std::process::Stdio::piped());
+        if let Some(xdg) = xdg {
+            command.env("XDG_STATE_HOME", xdg);
+        }
+        let mut child = command.spawn().unwrap();
+        let mut said = String::new();
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap());
+        while !said.contains("listening on ")
+            && std::io::BufRead::read_line(&mut lines, &mut said).unwrap_or(0) > 0
+        {}
+        // SAFETY: kill only sends a signal to our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        child.wait().unwrap();
+        said
+    };
+    let said = run(None);
+    let key = home.join(".local/state/malbild/host_ed25519_key");
+    assert!(key.is_file(), "{said}");
+    assert!(said.contains(&key.display().to_string()), "{said}");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&key), 0o600);
+    assert_eq!(mode(key.parent().unwrap()), 0o700);
+    let said = run(Some(&state));
+    assert!(state.join("malbild/host_ed25519_key").is_file(), "{said}");
+    assert_eq!(
+        std::fs::read_dir(&work).unwrap().count(),
+        0,
+        "the working directory"
+    );
+    for dir in [home, work, state] {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
 
 fn have_ssh() -> bool {
