@@ -261,7 +261,8 @@ Med skärmläsare eller punktskriftsdisplay: malbild --screen-reader
   --carousel SEK       i kioskläge: visa raderna i tur och ordning efter återställning
   --no-mouse           ingen mus
   --color VAL          auto (standard, följer NO_COLOR), always eller never
-  --ascii              bara ASCII-tecken i gränssnittet
+  --ascii              bara ASCII, i gränssnittet och innehållet (å blir a)
+                       och i allt som skrivs ut
   --screen-reader      en ruta i taget utan ramar, markören syns där valet är
   --lang SPRÅK         sv (standard) eller en
   -h, --help           visa den här hjälpen
@@ -293,7 +294,8 @@ With a screen reader or a braille display: malbild --screen-reader
   --carousel SECS      in kiosk mode: step through the rows after a reset
   --no-mouse           no mouse
   --color WHEN         auto (default, follows NO_COLOR), always or never
-  --ascii              ASCII characters only in the interface
+  --ascii              ASCII only, in the interface and the content (å becomes a)
+                       and in everything written
   --screen-reader      one pane at a time, no borders, the cursor shown on the selection
   --lang LANG          sv (default) or en
   -h, --help           show this help

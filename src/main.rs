@@ -2,6 +2,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use malbild::app::{App, Config};
@@ -11,12 +12,20 @@ use malbild::export;
 use malbild::i18n::Lang;
 use malbild::sanitize::clean;
 use malbild::terminal;
-use malbild::theme::Glyphs;
+use malbild::theme::{Glyphs, locale_is_utf8};
 
 /// Exit status for bad input: options, ids, data files.
 const BAD_INPUT: u8 = 2;
 
+/// `--ascii`: every byte written is ASCII, on stdout and stderr alike, terminal or not.
+static ASCII: AtomicBool = AtomicBool::new(false);
+
 fn main() -> ExitCode {
+    // Looked for before the options are read, so that a mistake in them is told in ASCII too.
+    ASCII.store(
+        std::env::args_os().skip(1).any(|a| a == "--ascii"),
+        Ordering::Relaxed,
+    );
     if std::env::args_os().nth(1).is_some_and(|a| a == "serve") {
         return serve(std::env::args_os().skip(2).collect());
     }
@@ -138,9 +147,28 @@ fn interface(outline: Outline, start: usize, options: &Options) -> ExitCode {
     }
 }
 
+/// Whether what goes to `stream` must be ASCII: with `--ascii`, or when it is a terminal and the
+/// locale is not UTF-8 (as the interface's glyphs are chosen). A file or a pipe gets UTF-8
+/// unless `--ascii` says otherwise: it is read later, and elsewhere.
+fn ascii(stream: &impl IsTerminal) -> bool {
+    let var = |name: &str| std::env::var(name).ok();
+    ASCII.load(Ordering::Relaxed)
+        || (stream.is_terminal()
+            && !locale_is_utf8(
+                var("LC_ALL").as_deref(),
+                var("LC_CTYPE").as_deref(),
+                var("LANG").as_deref(),
+            ))
+}
+
 /// Writes to stdout; a closed pipe (`malbild | head`) is not an error.
 fn print(text: &str) -> ExitCode {
     let mut out = io::stdout().lock();
+    let text = if ascii(&out) {
+        malbild::ascii::text(text)
+    } else {
+        text.into()
+    };
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
             let _ = writeln!(io::stderr(), "malbild: {e}");
@@ -151,7 +179,13 @@ fn print(text: &str) -> ExitCode {
 }
 
 fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(io::stderr(), "{message}");
+    let mut err = io::stderr().lock();
+    let message = if ascii(&err) {
+        malbild::ascii::text(message)
+    } else {
+        message.into()
+    };
+    let _ = writeln!(err, "{message}");
     ExitCode::from(BAD_INPUT)
 }
 

@@ -1493,3 +1493,55 @@ fn sigterm_works_while_the_terminal_takes_no_output() {
         t.elapsed()
     );
 }
+
+/// `--ascii`, and a locale that is not UTF-8, which chooses it: across the main screens at two
+/// sizes and on the console, every byte written is ASCII, the content's letters included, and
+/// search still finds "Hållbarhet" by its plain letters.
+#[test]
+fn ascii_writes_only_ascii_bytes() {
+    /// The options, the environment and the size of one run.
+    type Run<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], (u16, u16));
+    let runs: [Run<'_>; 4] = [
+        (&["--ascii"], &[], (80, 24)),
+        (&["--ascii", "--lang", "en"], &[("TERM", "linux")], (80, 24)),
+        (&[], &[("LANG", "C")], (80, 24)),
+        (&["--ascii", "--screen-reader"], &[], (40, 12)),
+    ];
+    for (args, env, (cols, rows)) in runs {
+        let mut spawn = Spawn::new(args).size(cols, rows);
+        for (key, value) in env {
+            spawn = spawn.env(key, value);
+        }
+        let mut p = spawn.start();
+        p.expect("Effektivitet");
+        for (keys, shown) in [
+            (DOWN, "Hallbarhet"),
+            (DOWN, "En kommun for alla"),
+            (b"\r", "mojligheter"),
+            (b"\t", ""),
+            (b"/hallbarhet", "Hallbarhet"),
+            (b"\r", "Hallbarhet"),
+            (b"n", "Hallbarhet"),
+            (b"y", ""),
+            (b"?", "k j"),
+            (b"\x1b", "Hallbarhet"),
+        ] {
+            p.key_cost(keys);
+            if !shown.is_empty() {
+                p.expect_flow(shown);
+            }
+        }
+        p.send(b"q");
+        p.expect_exit_ok(TIMEOUT);
+        let raw = p.raw();
+        let at = raw.iter().position(|&b| b >= 0x80);
+        assert_eq!(
+            at,
+            None,
+            "{args:?} {env:?}: a byte over 0x7f in {:?}",
+            at.map(|i| String::from_utf8_lossy(
+                &raw[i.saturating_sub(40)..(i + 40).min(raw.len())]
+            ))
+        );
+    }
+}

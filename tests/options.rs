@@ -157,3 +157,37 @@ fn serve_in_a_build_without_it() {
         "malbild serve: det här bygget har ingen SSH-server; bygg ett med: cargo build --profile serve --features serve"
     );
 }
+
+/// `--ascii`: the printed text and the messages too, every byte; a pipe under a locale that is
+/// not UTF-8 still gets UTF-8, as the README says.
+#[test]
+fn ascii_applies_to_what_is_printed_and_said() {
+    for format in ["text", "markdown"] {
+        let out = stdout(&["--print", "--ascii", "--format", format]);
+        assert!(out.is_ascii(), "{format}");
+        assert!(
+            out.contains("Smedjebackens kommun - Vision och mal\n"),
+            "{out}"
+        );
+        assert!(out.contains("Hallbarhet") && out.contains("forutsattningar"));
+    }
+    let said = refusal(&["--ascii", "--print", "--kiosk"]);
+    assert_eq!(
+        said,
+        "malbild: --kiosk galler granssnittet och gar inte att anvanda med --print eller --format"
+    );
+    let help = stdout(&["--ascii", "--help"]);
+    assert!(help.is_ascii() && help.contains("Anvandning"), "{help}");
+    let piped = Command::new(BIN)
+        .args(["--print"])
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_CTYPE")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(piped.stdout)
+            .unwrap()
+            .contains("Hållbarhet")
+    );
+}
