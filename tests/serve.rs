@@ -682,6 +682,69 @@ async fn the_host_key_is_made_once_and_reused() {
     other.stop().await;
 }
 
+/// The TCP_NODELAY option of every socket of this process connected to `server` (the server
+/// runs in it), read back from the kernel.
+fn nodelay_of_accepted(server: SocketAddr) -> Vec<bool> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        // SAFETY: getsockname, getpeername and getsockopt only read into the buffers given, and
+        // fail harmlessly on a descriptor that is not a socket or has closed since.
+        unsafe {
+            let mut local: libc::sockaddr_in = std::mem::zeroed();
+            let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            if libc::getsockname(fd, (&raw mut local).cast(), &mut len) != 0
+                || i32::from(local.sin_family) != libc::AF_INET
+                || u16::from_be(local.sin_port) != server.port()
+            {
+                continue;
+            }
+            let mut peer: libc::sockaddr_in = std::mem::zeroed();
+            let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            if libc::getpeername(fd, (&raw mut peer).cast(), &mut len) != 0 {
+                continue; // the listening socket
+            }
+            let mut on: libc::c_int = 0;
+            let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+            if libc::getsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_NODELAY,
+                (&raw mut on).cast(),
+                &mut len,
+            ) == 0
+            {
+                found.push(on != 0);
+            }
+        }
+    }
+    found
+}
+
+/// Without TCP_NODELAY a stock OpenSSH client waits on Nagle's algorithm and delayed ACKs twice
+/// before its first frame (about 80 ms of its 92): every accepted socket has it, a visitor's
+/// and one the door turns away alike.
+#[tokio::test]
+async fn every_accepted_connection_has_tcp_nodelay() {
+    let server = start(settings()).await;
+    let addr = server.local_addr();
+    let mut v = visit(addr, 80, 24).await;
+    assert!(first_frame(&mut v).await);
+    // A bare TCP connection too, held at the banner.
+    let mut bare = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut banner = [0u8; 4];
+    tokio::io::AsyncReadExt::read_exact(&mut bare, &mut banner)
+        .await
+        .unwrap();
+    assert_eq!(&banner, b"SSH-");
+    let found = nodelay_of_accepted(addr);
+    assert_eq!(found, [true, true], "accepted sockets' TCP_NODELAY");
+    drop((v, bare));
+    server.stop().await;
+}
+
 // --- OpenSSH -----------------------------------------------------------------------------------
 
 /// The server binary on a free port; returns the child and the address it printed.
