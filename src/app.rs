@@ -216,7 +216,7 @@ pub struct App {
     pub detail_scroll: usize,
     pub width: u16,
     pub height: u16,
-    /// A short message for the hint bar ("Kopierat"), until the next action.
+    /// A short message for the hint bar ("Skickat till terminalen"), until the next action.
     pub status: Option<&'static str>,
     /// What the last action asks of the world outside the model, until `update` hands it on.
     effect: Option<Effect>,

@@ -69,6 +69,8 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
         ..Options::default()
     };
     let mut idle_reset_set = false;
+    // Which of the modes were asked for, and whether a format was named.
+    let (mut print, mut check, mut format) = (false, false, false);
     while let Some(name) = args.next_arg() {
         let mut value = |what: &str| -> Result<String, UsageError> {
             args.value().ok_or_else(|| {
@@ -81,8 +83,8 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
         match name.as_str() {
             "-h" | "--help" => o.mode = Mode::Help,
             "-V" | "--version" => o.mode = Mode::Version,
-            "--print" | "-p" => o.mode = Mode::Print,
-            "--check" => o.mode = Mode::Check,
+            "--print" | "-p" => print = true,
+            "--check" => check = true,
             "--kiosk" => o.kiosk = true,
             "--no-mouse" => o.mouse = false,
             "--ascii" => o.ascii = true,
@@ -99,6 +101,7 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
                 }
             }
             "--format" => {
+                format = true;
                 let v = value("text|markdown")?;
                 o.format = Format::parse(&v).ok_or_else(|| {
                     err(
@@ -158,6 +161,9 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
             }
         }
     }
+    if o.mode == Mode::Interface {
+        o.mode = modes(&o, print, check, format, lang)?;
+    }
     if o.kiosk && !idle_reset_set {
         o.idle_reset = Some(Duration::from_secs(120));
     }
@@ -176,6 +182,59 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
     Ok(o)
 }
 
+/// The mode `--print`, `--check` and `--format` ask for, or why they cannot go together or with
+/// the other options: `--format` prints (a format is only ever for the printed text), `--check`
+/// takes no option but `--data`, `--lang` and `--ascii`, and the interface's options refuse a
+/// mode without one.
+fn modes(
+    o: &Options,
+    print: bool,
+    check: bool,
+    format: bool,
+    lang: Lang,
+) -> Result<Mode, UsageError> {
+    let strings = lang.strings();
+    let refuse = |message: &str, option: &str| UsageError(message.replace("{option}", option));
+    if check {
+        let other = [
+            (print, "--print"),
+            (format, "--format"),
+            (o.goal.is_some(), "--goal"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+        .or_else(|| o.interface_option());
+        return match other {
+            Some(name) => Err(refuse(strings.not_with_check, name)),
+            None => Ok(Mode::Check),
+        };
+    }
+    if print || format {
+        return match o.interface_option() {
+            Some(name) => Err(refuse(strings.not_with_print, name)),
+            None => Ok(Mode::Print),
+        };
+    }
+    Ok(Mode::Interface)
+}
+
+impl Options {
+    /// The first option given that only the interface uses, as the command line names it.
+    pub fn interface_option(&self) -> Option<&'static str> {
+        [
+            (self.kiosk, "--kiosk"),
+            (self.admin_exit.is_some(), "--admin-exit"),
+            (self.idle_reset.is_some(), "--idle-reset"),
+            (self.carousel.is_some(), "--carousel"),
+            (!self.mouse, "--no-mouse"),
+            (self.color != ColorChoice::Auto, "--color"),
+            (self.screen_reader, "--screen-reader"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+    }
+}
+
 /// The `--help` text.
 pub fn help(lang: Lang) -> &'static str {
     lang.pick(HELP_SV, HELP_EN)
@@ -190,8 +249,9 @@ Användning: malbild [ALTERNATIV]
 Med skärmläsare eller punktskriftsdisplay: malbild --screen-reader
 
   --goal ID            börja på ett mål, ett perspektiv eller visionen
-  --print, -p          skriv hela dokumentet till stdout och avsluta
-  --format FORMAT      text (standard) eller markdown, med --print
+  --print, -p          skriv dokumentet till stdout och avsluta; med --goal
+                       bara den delen (ett perspektiv med sina mål)
+  --format FORMAT      text (standard) eller markdown; skriver ut, som --print
   --data FIL           läs innehållet från FIL i stället för det inbyggda
   --check              kontrollera innehållet och avsluta (0 giltigt, 2 fel)
   --kiosk              kioskläge: ingen tangent avslutar
@@ -201,13 +261,16 @@ Med skärmläsare eller punktskriftsdisplay: malbild --screen-reader
   --carousel SEK       i kioskläge: visa raderna i tur och ordning efter återställning
   --no-mouse           ingen mus
   --color VAL          auto (standard, följer NO_COLOR), always eller never
-  --ascii              bara ASCII-tecken i gränssnittet
+  --ascii              bara ASCII, i gränssnittet och innehållet (å blir a)
+                       och i allt som skrivs ut
   --screen-reader      en ruta i taget utan ramar, markören syns där valet är
   --lang SPRÅK         sv (standard) eller en
   -h, --help           visa den här hjälpen
   -V, --version        visa versionen
 
-När stdout inte är en terminal skrivs texten ut, som med --print.
+När stdout inte är en terminal skrivs texten ut, som med --print. Alternativ
+som bara gäller gränssnittet (--kiosk, --color, ...) avvisas då, som med
+--print och --check.
 ";
 
 const HELP_EN: &str = "\
@@ -219,8 +282,9 @@ Usage: malbild [OPTIONS]
 With a screen reader or a braille display: malbild --screen-reader
 
   --goal ID            start on a goal, a perspective or the vision
-  --print, -p          write the whole document to stdout and exit
-  --format FORMAT      text (default) or markdown, with --print
+  --print, -p          write the document to stdout and exit; with --goal only
+                       that part (a perspective with its goals)
+  --format FORMAT      text (default) or markdown; prints, as --print does
   --data FILE          read the content from FILE instead of the bundled one
   --check              check the content and exit (0 valid, 2 errors)
   --kiosk              kiosk mode: no key quits
@@ -230,13 +294,16 @@ With a screen reader or a braille display: malbild --screen-reader
   --carousel SECS      in kiosk mode: step through the rows after a reset
   --no-mouse           no mouse
   --color WHEN         auto (default, follows NO_COLOR), always or never
-  --ascii              ASCII characters only in the interface
+  --ascii              ASCII only, in the interface and the content (å becomes a)
+                       and in everything written
   --screen-reader      one pane at a time, no borders, the cursor shown on the selection
   --lang LANG          sv (default) or en
   -h, --help           show this help
   -V, --version        show the version
 
-When stdout is not a terminal the text is printed, as with --print.
+When stdout is not a terminal the text is printed, as with --print. Options
+that only the interface uses (--kiosk, --color, ...) are then refused, as with
+--print and --check.
 ";
 
 #[cfg(test)]
@@ -305,6 +372,70 @@ mod tests {
         assert_eq!(e.0, "--idle-reset needs a value (SECONDS)");
         let e = parse_args(&["--carousel=0", "--kiosk"]).unwrap_err();
         assert_eq!(e.0, "--carousel vill ha sekunder, 1 till 86400, inte \"0\"");
+    }
+
+    #[test]
+    fn modes_and_the_options_they_refuse() {
+        let mode = |args: &[&str]| parse_args(args).map(|o| o.mode);
+        assert_eq!(mode(&["--print", "--goal", "bra-ekonomi"]), Ok(Mode::Print));
+        assert_eq!(mode(&["--format", "markdown"]), Ok(Mode::Print));
+        assert_eq!(
+            mode(&["--check", "--data", "x.ron", "--ascii"]),
+            Ok(Mode::Check)
+        );
+        assert_eq!(
+            mode(&["--print", "--ascii", "--lang", "en"]),
+            Ok(Mode::Print)
+        );
+        assert_eq!(mode(&["--help", "--print", "--check"]), Ok(Mode::Help));
+        let refused = |args: &[&str]| parse_args(args).unwrap_err().0;
+        assert_eq!(
+            refused(&["--lang", "en", "--print", "--check"]),
+            "--print cannot be used with --check"
+        );
+        assert_eq!(
+            refused(&["--lang", "en", "--check", "--goal", "vision"]),
+            "--goal cannot be used with --check"
+        );
+        assert_eq!(
+            refused(&["--check", "--format", "md"]),
+            "--format går inte att använda med --check"
+        );
+        for option in [
+            &["--kiosk"][..],
+            &["--no-mouse"],
+            &["--color", "never"],
+            &["--screen-reader"],
+            &["--idle-reset", "5"],
+        ] {
+            let mut args = vec!["--lang", "en", "--print"];
+            args.extend(option);
+            assert_eq!(
+                refused(&args),
+                format!(
+                    "{} is for the interface and cannot be used with --print or --format",
+                    option[0]
+                )
+            );
+            let mut args = vec!["--format", "text"];
+            args.extend(option);
+            assert!(refused(&args).starts_with(option[0]));
+            let mut args = vec!["--check"];
+            args.extend(option);
+            assert!(refused(&args).starts_with(option[0]));
+            let mut args = vec![];
+            args.extend(option);
+            assert_eq!(
+                parse_args(&args).unwrap().interface_option(),
+                Some(option[0])
+            );
+        }
+        assert_eq!(
+            parse_args(&["--lang", "en", "--ascii"])
+                .unwrap()
+                .interface_option(),
+            None
+        );
     }
 
     #[test]

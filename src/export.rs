@@ -1,6 +1,6 @@
 //! The whole document as plain text or Markdown, for `--print` and for pipes.
 
-use crate::content::{Block, Kind, Outline};
+use crate::content::{Block, Kind, Node, Outline};
 use crate::text;
 
 /// Output formats of `--print`.
@@ -22,11 +22,57 @@ impl Format {
     }
 }
 
-/// The document in `format`, wrapped to `width` columns (text only; Markdown is not wrapped).
-pub fn render(outline: &Outline, format: Format, width: usize) -> String {
+/// The node at `root` and everything under it, in `format`, wrapped to `width` columns (text
+/// only; Markdown is not wrapped). Both begin with the organisation and the document's title;
+/// the vision, at index 0, is the whole document.
+pub fn render(outline: &Outline, root: usize, format: Format, width: usize) -> String {
+    let sections = Sections::of(outline, root);
     match format {
-        Format::Text => plain(outline, width.max(20)),
-        Format::Markdown => markdown(outline),
+        Format::Text => plain(outline, &sections, width.max(20)),
+        Format::Markdown => markdown(outline, &sections),
+    }
+}
+
+/// What an export prints: each node of a subtree with the blocks of its own, and the contact
+/// block, which the vision holds and which goes last.
+struct Sections<'a> {
+    nodes: Vec<(&'a Node, &'a [Block])>,
+    contact: &'a [Block],
+}
+
+impl<'a> Sections<'a> {
+    /// The node at `root` and its descendants, in document order.
+    fn of(outline: &'a Outline, root: usize) -> Sections<'a> {
+        let depth = outline.nodes[root].depth;
+        let end = outline.nodes[root + 1..]
+            .iter()
+            .position(|n| n.depth <= depth)
+            .map_or(outline.nodes.len(), |i| root + 1 + i);
+        let mut contact: &[Block] = &[];
+        let nodes = outline.nodes[root..end]
+            .iter()
+            .map(|node| {
+                let blocks: &[Block] = match node.kind {
+                    Kind::Vision => {
+                        let (body, rest) = split_contact(&node.blocks);
+                        contact = rest;
+                        body
+                    }
+                    // Its goals follow as sections of their own, not as a list.
+                    Kind::Perspective => {
+                        let own = node
+                            .blocks
+                            .iter()
+                            .take_while(|b| !matches!(b, Block::Item(_)))
+                            .count();
+                        &node.blocks[..own]
+                    }
+                    Kind::Goal => &node.blocks,
+                };
+                (node, blocks)
+            })
+            .collect();
+        Sections { nodes, contact }
     }
 }
 
@@ -77,7 +123,7 @@ fn heading(out: &mut String, title: &str, ch: char, overline: bool, width: usize
 /// Plain text: the document title framed in `=`, the vision, each perspective and the contact
 /// block underlined with `=`, each goal with `-`; paragraphs apart by a blank line, sections by
 /// two.
-fn plain(outline: &Outline, width: usize) -> String {
+fn plain(outline: &Outline, sections: &Sections<'_>, width: usize) -> String {
     let mut out = String::new();
     heading(
         &mut out,
@@ -86,41 +132,20 @@ fn plain(outline: &Outline, width: usize) -> String {
         true,
         width,
     );
-    let mut contact: &[Block] = &[];
-    for node in &outline.nodes {
+    for &(node, blocks) in &sections.nodes {
         // Two blank lines before a section of the document, one before a goal.
-        out.push_str(if node.kind == Kind::Goal {
-            "\n"
-        } else {
-            "\n\n"
-        });
-        let blocks: &[Block] = match node.kind {
-            Kind::Vision => {
-                let (body, rest) = split_contact(&node.blocks);
-                contact = rest;
-                heading(&mut out, &node.title, '=', false, width);
-                body
-            }
-            Kind::Perspective => {
-                heading(&mut out, &node.title, '=', false, width);
-                // Its goals follow as sections of their own.
-                &node.blocks[..node
-                    .blocks
-                    .iter()
-                    .take_while(|b| !matches!(b, Block::Item(_)))
-                    .count()]
-            }
-            Kind::Goal => {
-                heading(&mut out, &node.title, '-', false, width);
-                &node.blocks
-            }
+        let (gap, rule) = match node.kind {
+            Kind::Goal => ("\n", '-'),
+            Kind::Vision | Kind::Perspective => ("\n\n", '='),
         };
+        out.push_str(gap);
+        heading(&mut out, &node.title, rule, false, width);
         for block in blocks {
             out.push('\n');
             push_wrapped(&mut out, block.text(), width, "");
         }
     }
-    for block in contact {
+    for block in sections.contact {
         match block {
             Block::Heading(h) => {
                 out.push_str("\n\n");
@@ -133,25 +158,16 @@ fn plain(outline: &Outline, width: usize) -> String {
     out
 }
 
-fn markdown(outline: &Outline) -> String {
-    let mut out = format!("# {}\n", escape(&outline.title));
-    let mut contact: &[Block] = &[];
-    for node in &outline.nodes {
-        let (hashes, blocks): (&str, &[Block]) = match node.kind {
-            Kind::Vision => {
-                let (body, rest) = split_contact(&node.blocks);
-                contact = rest;
-                ("##", body)
-            }
-            Kind::Perspective => (
-                "##",
-                &node.blocks[..node
-                    .blocks
-                    .iter()
-                    .take_while(|b| !matches!(b, Block::Item(_)))
-                    .count()],
-            ),
-            Kind::Goal => ("###", &node.blocks),
+fn markdown(outline: &Outline, sections: &Sections<'_>) -> String {
+    let mut out = format!(
+        "# {} – {}\n",
+        escape(&outline.organisation),
+        escape(&outline.title)
+    );
+    for &(node, blocks) in &sections.nodes {
+        let hashes = match node.kind {
+            Kind::Goal => "###",
+            Kind::Vision | Kind::Perspective => "##",
         };
         out.push_str(&format!("\n{hashes} {}\n", escape(&node.title)));
         for block in blocks {
@@ -159,15 +175,17 @@ fn markdown(outline: &Outline) -> String {
         }
     }
     let mut lines = Vec::new();
-    for block in contact {
+    for block in sections.contact {
         match block {
             Block::Heading(h) => out.push_str(&format!("\n## {}\n\n", escape(h))),
             other => lines.push(escape(other.text())),
         }
     }
-    // Hard line breaks keep the contact block's lines apart.
-    out.push_str(&lines.join("  \n"));
-    out.push('\n');
+    if !lines.is_empty() {
+        // Hard line breaks keep the contact block's lines apart.
+        out.push_str(&lines.join("  \n"));
+        out.push('\n');
+    }
     out
 }
 
@@ -207,7 +225,7 @@ mod tests {
     fn every_paragraph_is_printed() {
         let outline = Outline::bundled();
         for format in [Format::Text, Format::Markdown] {
-            let out = render(&outline, format, 10_000);
+            let out = render(&outline, 0, format, 10_000);
             for node in &outline.nodes {
                 for block in &node.blocks {
                     assert!(
@@ -222,8 +240,8 @@ mod tests {
 
     #[test]
     fn markdown_headings() {
-        let out = render(&Outline::bundled(), Format::Markdown, 80);
-        assert!(out.starts_with("# Vision och mål\n"));
+        let out = render(&Outline::bundled(), 0, Format::Markdown, 80);
+        assert!(out.starts_with("# Smedjebackens kommun – Vision och mål\n"));
         assert!(out.contains("\n## Hållbarhet\n"));
         assert!(out.contains("\n### Bra ekonomi\n"));
         assert!(out.contains("\n## Kontakt\n"));
@@ -247,11 +265,57 @@ mod tests {
 
     #[test]
     fn text_is_wrapped_to_the_width() {
-        let out = render(&Outline::bundled(), Format::Text, 40);
+        let out = render(&Outline::bundled(), 0, Format::Text, 40);
         assert!(out.lines().all(|l| text::width(l) <= 40), "{out}");
         // Headings too, with rules as wide as their longest line.
-        let out = render(&Outline::bundled(), Format::Text, 20);
+        let out = render(&Outline::bundled(), 0, Format::Text, 20);
         assert!(out.lines().all(|l| text::width(l) <= 20), "{out}");
         assert!(out.starts_with("====================\nSmedjebackens kommun\n– Vision och mål\n"));
+    }
+
+    /// The titles an export of the node `id` holds, in order: what its headings say.
+    fn titles(id: &str, format: Format) -> Vec<String> {
+        let outline = Outline::bundled();
+        let out = render(&outline, outline.find(id).unwrap(), format, 10_000);
+        let mut titles: Vec<String> = outline
+            .nodes
+            .iter()
+            .map(|n| n.title.clone())
+            .filter(|t| out.contains(&format!("{t}\n")))
+            .collect();
+        titles.sort_by_key(|t| out.find(&format!("{t}\n")));
+        titles
+    }
+
+    #[test]
+    fn a_node_is_printed_with_what_is_under_it() {
+        for format in [Format::Text, Format::Markdown] {
+            assert_eq!(
+                titles("utveckling", format),
+                ["Utveckling", "Hög sysselsättning", "Attraktivt boende"],
+                "{format:?}"
+            );
+            assert_eq!(titles("bra-ekonomi", format), ["Bra ekonomi"]);
+            assert_eq!(titles("vision", format).len(), 10);
+            let outline = Outline::bundled();
+            let goal = render(&outline, outline.find("bra-ekonomi").unwrap(), format, 80);
+            assert!(!goal.contains("Kontakt"), "{goal}");
+        }
+    }
+
+    #[test]
+    fn every_export_begins_with_the_organisation_and_the_title() {
+        let outline = Outline::bundled();
+        for root in 0..outline.nodes.len() {
+            let text = render(&outline, root, Format::Text, 80);
+            let head: Vec<&str> = text.lines().take(3).collect();
+            assert_eq!(head[1], "Smedjebackens kommun – Vision och mål", "{text}");
+            assert!(head[0] == head[2] && head[0].chars().all(|c| c == '='));
+            let md = render(&outline, root, Format::Markdown, 80);
+            assert!(
+                md.starts_with("# Smedjebackens kommun – Vision och mål\n"),
+                "{md}"
+            );
+        }
     }
 }

@@ -86,6 +86,18 @@ pub struct Strings {
     pub text_end: &'static str,
     /// The help's closing line in kiosk mode, where q is no key.
     pub kiosk_help_close: &'static str,
+    /// An interface option when stdout is no terminal; `{option}` is the option.
+    pub needs_terminal: &'static str,
+    /// An interface option with `--print` (or `--format`, which prints).
+    pub not_with_print: &'static str,
+    /// An option `--check` has no use for.
+    pub not_with_check: &'static str,
+    /// `--check` on a file; `{file}`, `{p}` perspectives, `{g}` goals.
+    pub check_valid_file: &'static str,
+    /// `--check` without `--data`: the document compiled into the binary.
+    pub check_valid_bundled: &'static str,
+    /// `malbild serve` in a build without the server.
+    pub no_serve: &'static str,
 }
 
 impl Strings {
@@ -138,7 +150,7 @@ pub static SV: Strings = Strings {
     match_many: "{n} träffar",
     no_matches: "Inga träffar",
     lines_of: "rad {a}–{b} av {n}",
-    copied: "Kopierat",
+    copied: "Skickat till terminalen",
     carousel: "Tryck på en tangent eller klicka för att börja läsa",
     colour_on: "Färg på",
     colour_off: "Färg av",
@@ -199,6 +211,12 @@ pub static SV: Strings = Strings {
     text_more: "↓ mer text, rad {a}–{b} av {n}",
     text_end: "Slut på texten, rad {a}–{b} av {n}",
     kiosk_help_close: "Esc eller ? stänger hjälpen",
+    needs_terminal: "{option} behöver en terminal, och stdout är ingen; texten skrivs med --print",
+    not_with_print: "{option} gäller gränssnittet och går inte att använda med --print eller --format",
+    not_with_check: "{option} går inte att använda med --check",
+    check_valid_file: "{file}: giltig ({p} perspektiv, {g} mål)",
+    check_valid_bundled: "Det inbyggda dokumentet är giltigt ({p} perspektiv, {g} mål); en fil kontrolleras med --check --data FIL",
+    no_serve: "det här bygget har ingen SSH-server; bygg ett med: cargo build --profile serve --features serve",
 };
 
 /// English.
@@ -211,7 +229,7 @@ pub static EN: Strings = Strings {
     match_many: "{n} matches",
     no_matches: "No matches",
     lines_of: "lines {a}–{b} of {n}",
-    copied: "Copied",
+    copied: "Sent to the terminal",
     carousel: "Press a key or click to start reading",
     colour_on: "Colour on",
     colour_off: "Colour off",
@@ -272,4 +290,10 @@ pub static EN: Strings = Strings {
     text_more: "↓ more text, lines {a}–{b} of {n}",
     text_end: "End of the text, lines {a}–{b} of {n}",
     kiosk_help_close: "Esc or ? closes the help",
+    needs_terminal: "{option} needs a terminal, and stdout is not one; --print writes the text",
+    not_with_print: "{option} is for the interface and cannot be used with --print or --format",
+    not_with_check: "{option} cannot be used with --check",
+    check_valid_file: "{file}: valid ({p} perspectives, {g} goals)",
+    check_valid_bundled: "The bundled document is valid ({p} perspectives, {g} goals); check a file with --check --data FILE",
+    no_serve: "this build has no SSH server; build one with: cargo build --profile serve --features serve",
 };

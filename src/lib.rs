@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod args;
+pub mod ascii;
 pub mod backend;
 pub mod cli;
 pub mod content;

@@ -2,6 +2,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use malbild::app::{App, Config};
@@ -11,12 +12,20 @@ use malbild::export;
 use malbild::i18n::Lang;
 use malbild::sanitize::clean;
 use malbild::terminal;
-use malbild::theme::Glyphs;
+use malbild::theme::{Glyphs, locale_is_utf8};
 
 /// Exit status for bad input: options, ids, data files.
 const BAD_INPUT: u8 = 2;
 
+/// `--ascii`: every byte written is ASCII, on stdout and stderr alike, terminal or not.
+static ASCII: AtomicBool = AtomicBool::new(false);
+
 fn main() -> ExitCode {
+    // Looked for before the options are read, so that a mistake in them is told in ASCII too.
+    ASCII.store(
+        std::env::args_os().skip(1).any(|a| a == "--ascii"),
+        Ordering::Relaxed,
+    );
     if std::env::args_os().nth(1).is_some_and(|a| a == "serve") {
         return serve(std::env::args_os().skip(2).collect());
     }
@@ -32,6 +41,17 @@ fn main() -> ExitCode {
         Mode::Version => return print(&format!("malbild {}\n", env!("CARGO_PKG_VERSION"))),
         _ => {}
     }
+    let stdout_is_terminal = io::stdout().is_terminal();
+    if options.mode == Mode::Interface
+        && !stdout_is_terminal
+        && let Some(option) = options.interface_option()
+    {
+        let message = options.lang.strings().needs_terminal;
+        return fail(&format!("malbild: {}", message.replace("{option}", option)));
+    }
+    if options.mode == Mode::Check {
+        return check(&options);
+    }
     let outline = match content::load_data(options.data.as_deref(), options.lang) {
         Ok(o) => o,
         Err(message) => return fail(&message),
@@ -43,9 +63,7 @@ fn main() -> ExitCode {
             None => return fail(&unknown_goal(id, &outline, options.lang)),
         },
     };
-    let stdout_is_terminal = io::stdout().is_terminal();
     match options.mode {
-        Mode::Check => print(&summary(&outline, &options)),
         Mode::Interface if stdout_is_terminal => interface(outline, start, &options),
         _ => {
             let width = if stdout_is_terminal {
@@ -53,7 +71,7 @@ fn main() -> ExitCode {
             } else {
                 80
             };
-            print(&export::render(&outline, options.format, width))
+            print(&export::render(&outline, start, options.format, width))
         }
     }
 }
@@ -67,19 +85,28 @@ fn unknown_goal(id: &str, outline: &Outline, lang: Lang) -> String {
     )
 }
 
-fn summary(outline: &Outline, options: &Options) -> String {
-    let name = options
-        .data
-        .as_ref()
-        .map_or(content::BUNDLED_NAME.to_string(), |p| {
-            clean(&p.display().to_string())
-        });
-    let perspectives = outline.nodes[0].children.len();
-    let goals = outline.goals().count();
-    options.lang.pick(
-        format!("{name}: giltig ({perspectives} perspektiv, {goals} mål)\n"),
-        format!("{name}: valid ({perspectives} perspectives, {goals} goals)\n"),
-    )
+/// `--check`: the file given, or the bundled document with every check a file gets, and what
+/// was checked named in the answer.
+fn check(options: &Options) -> ExitCode {
+    let strings = options.lang.strings();
+    let loaded = match &options.data {
+        Some(path) => content::load_file(path),
+        None => content::load(content::BUNDLED_NAME, content::BUNDLED),
+    };
+    let outline = match loaded {
+        Ok(o) => o,
+        Err(e) => return fail(&e.render(options.lang)),
+    };
+    let answer = match &options.data {
+        Some(path) => strings
+            .check_valid_file
+            .replace("{file}", &clean(&path.display().to_string())),
+        None => strings.check_valid_bundled.to_string(),
+    };
+    let answer = answer
+        .replace("{p}", &outline.nodes[0].children.len().to_string())
+        .replace("{g}", &outline.goals().count().to_string());
+    print(&format!("{answer}\n"))
 }
 
 fn interface(outline: Outline, start: usize, options: &Options) -> ExitCode {
@@ -120,9 +147,28 @@ fn interface(outline: Outline, start: usize, options: &Options) -> ExitCode {
     }
 }
 
+/// Whether what goes to `stream` must be ASCII: with `--ascii`, or when it is a terminal and the
+/// locale is not UTF-8 (as the interface's glyphs are chosen). A file or a pipe gets UTF-8
+/// unless `--ascii` says otherwise: it is read later, and elsewhere.
+fn ascii(stream: &impl IsTerminal) -> bool {
+    let var = |name: &str| std::env::var(name).ok();
+    ASCII.load(Ordering::Relaxed)
+        || (stream.is_terminal()
+            && !locale_is_utf8(
+                var("LC_ALL").as_deref(),
+                var("LC_CTYPE").as_deref(),
+                var("LANG").as_deref(),
+            ))
+}
+
 /// Writes to stdout; a closed pipe (`malbild | head`) is not an error.
 fn print(text: &str) -> ExitCode {
     let mut out = io::stdout().lock();
+    let text = if ascii(&out) {
+        malbild::ascii::text(text)
+    } else {
+        text.into()
+    };
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
             let _ = writeln!(io::stderr(), "malbild: {e}");
@@ -133,7 +179,13 @@ fn print(text: &str) -> ExitCode {
 }
 
 fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(io::stderr(), "{message}");
+    let mut err = io::stderr().lock();
+    let message = if ascii(&err) {
+        malbild::ascii::text(message)
+    } else {
+        message.into()
+    };
+    let _ = writeln!(err, "{message}");
     ExitCode::from(BAD_INPUT)
 }
 
@@ -144,6 +196,7 @@ fn serve(args: Vec<std::ffi::OsString>) -> ExitCode {
 }
 
 #[cfg(not(feature = "serve"))]
-fn serve(_args: Vec<std::ffi::OsString>) -> ExitCode {
-    fail("malbild: this build has no SSH server; build with: cargo build --features serve")
+fn serve(args: Vec<std::ffi::OsString>) -> ExitCode {
+    let lang = malbild::args::Args::new(&args).lang();
+    fail(&format!("malbild serve: {}", lang.strings().no_serve))
 }

@@ -10,35 +10,46 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use crate::app::{Action, App, Focus, LineKind, Window};
+use crate::ascii;
 use crate::keymap;
 use crate::layout::{self, Areas};
 use crate::search::Folded;
 use crate::text::{self, truncate, width};
+use crate::theme::Glyphs;
 
 mod line;
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let areas = self.areas();
-        let area = area.intersection(Rect::new(0, 0, self.width, self.height));
-        if area.is_empty() {
-            return;
+        render_app(self, area, buf);
+        // An ASCII terminal gets ASCII in every cell, the content's letters included.
+        if self.config.glyphs == Glyphs::Ascii {
+            ascii::cells(buf, area);
         }
-        if areas.too_small {
-            render_too_small(self, area, buf);
-            return;
-        }
-        render_title(self, areas.title, buf);
-        if !areas.tree.is_empty() {
-            render_tree(self, &areas, buf);
-        }
-        if !areas.detail.is_empty() {
-            render_detail(self, &areas, buf);
-        }
-        render_hints(self, &areas, buf);
-        if self.help {
-            render_help(self, area, buf);
-        }
+    }
+}
+
+/// Everything but the rewriting for an ASCII terminal.
+fn render_app(app: &App, area: Rect, buf: &mut Buffer) {
+    let areas = app.areas();
+    let area = area.intersection(Rect::new(0, 0, app.width, app.height));
+    if area.is_empty() {
+        return;
+    }
+    if areas.too_small {
+        render_too_small(app, area, buf);
+        return;
+    }
+    render_title(app, areas.title, buf);
+    if !areas.tree.is_empty() {
+        render_tree(app, &areas, buf);
+    }
+    if !areas.detail.is_empty() {
+        render_detail(app, &areas, buf);
+    }
+    render_hints(app, &areas, buf);
+    if app.help {
+        render_help(app, area, buf);
     }
 }
 

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use malbild::content::{self, Kind};
+use malbild::content;
+use malbild::i18n::Lang;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use proptest::prelude::*;
 
@@ -117,7 +118,7 @@ fn every_broken_file_is_refused_in_every_mode() {
             &["--print"][..],
             &["--print", "--format", "markdown"],
             &[],
-            &["--kiosk"],
+            &["--format", "text"],
             &["--goal", "bra-ekonomi"],
         ] {
             let mut args = mode.to_vec();
@@ -194,25 +195,19 @@ fn check_prints_one_line_when_valid() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "data/smedjebacken.ron: giltig (3 perspektiv, 6 mål)\n"
+        "Det inbyggda dokumentet är giltigt (3 perspektiv, 6 mål); en fil kontrolleras med --check --data FIL\n"
     );
     assert!(o.stderr.is_empty());
-    let o = run(&[
-        "--check",
-        "--lang",
-        "en",
-        "--data",
-        "tests/data/hostile.ron",
-    ]);
+    let o = run(&["--check", "--lang", "en", "--data", "data/smedjebacken.ron"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "tests/data/hostile.ron: valid (2 perspectives, 3 goals)\n"
+        "data/smedjebacken.ron: valid (3 perspectives, 6 goals)\n"
     );
 }
 
 #[test]
-fn data_is_used_by_print_and_by_the_piped_interface_and_kiosk() {
+fn data_is_used_by_print_and_by_the_piped_interface() {
     let dir = tempdir("data-used");
     let file = dir.join("egen.ron");
     let source = content::BUNDLED.replace("\"Bra ekonomi\"", "\"Ekonomi i balans\"");
@@ -221,7 +216,7 @@ fn data_is_used_by_print_and_by_the_piped_interface_and_kiosk() {
     for args in [
         &["--print", "--data", file][..],
         &["--data", file],
-        &["--kiosk", "--data", file],
+        &["--format", "md", "--data", file],
         &["--goal", "bra-ekonomi", "--data", file],
     ] {
         let o = run(args);
@@ -234,12 +229,14 @@ fn data_is_used_by_print_and_by_the_piped_interface_and_kiosk() {
 
 #[test]
 fn bad_options_and_unknown_goals_are_refused_in_every_mode() {
-    for mode in [&["--print"][..], &["--check"], &[], &["--kiosk"]] {
-        let mut args = mode.to_vec();
-        args.extend(["--goal", "finns-inte"]);
-        let got = refused(&args);
-        assert!(got.contains("\"finns-inte\""), "{got}");
-        assert!(got.contains("bra-ekonomi"), "lists the valid ids: {got}");
+    for mode in [&["--print"][..], &["--check"], &[], &["--format", "md"]] {
+        if mode != ["--check"] {
+            let mut args = mode.to_vec();
+            args.extend(["--goal", "finns-inte"]);
+            let got = refused(&args);
+            assert!(got.contains("\"finns-inte\""), "{got}");
+            assert!(got.contains("bra-ekonomi"), "lists the valid ids: {got}");
+        }
         let mut args = mode.to_vec();
         args.push("--bogus");
         assert!(refused(&args).contains("--bogus"));
@@ -383,23 +380,23 @@ fn the_interface_shows_the_data_file() {
 }
 
 #[test]
-fn hostile_file_loads_clean() {
+fn hostile_file_is_refused_at_each_place_and_the_report_is_inert() {
     let source = std::fs::read_to_string("tests/data/hostile.ron").unwrap();
     assert!(source.contains('\u{1b}') && source.contains('\u{9b}') && source.contains('\u{7f}'));
     assert!(source.contains("\\u{1b}") && source.contains('\u{202e}') && source.contains('\t'));
-    let outline = content::load("hostile.ron", &source).expect("hostile file is valid");
-    let mut texts = vec![outline.organisation.clone(), outline.title.clone()];
-    for node in &outline.nodes {
-        texts.push(node.title.clone());
-        texts.extend(node.blocks.iter().map(|b| b.text().to_string()));
+    let e = content::load("hostile.ron", &source).expect_err("hostile file is refused");
+    // Every text with a control character, each once (a tab alone is text), in file order.
+    assert_eq!(e.problems.len(), 10, "{e:?}");
+    let positions: Vec<_> = e.problems.iter().map(|p| p.position.unwrap()).collect();
+    assert!(positions.is_sorted(), "{positions:?}");
+    for lang in [Lang::Sv, Lang::En] {
+        let report = e.render(lang);
+        assert!(!report.chars().any(is_unsafe), "{report:?}");
     }
-    for t in &texts {
-        assert!(!t.chars().any(malbild::sanitize::needs_cleaning), "{t:?}");
-    }
-    assert_eq!(outline.organisation, "Smedjebackens kommun");
-    assert_eq!(outline.title, "Vision och mål");
-    assert_eq!(outline.nodes[1].title, "Hållbarhet");
-    assert_eq!(outline.nodes[0].kind, Kind::Vision);
+    let o = run(&["--check", "--data", "tests/data/hostile.ron"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).chars().any(is_unsafe));
+    assert_eq!(stderr(&o).matches("hostile.ron:").count(), 10);
 }
 
 /// Any control character, any C1, DEL or bidi control.

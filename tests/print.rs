@@ -60,7 +60,6 @@ fn a_pipe_gets_the_text_like_print() {
         printed,
         "content is not translated"
     );
-    assert_eq!(stdout(&["--kiosk"]), printed);
     assert_eq!(
         stdout(&["--format", "md"]),
         stdout(&["--print", "--format", "markdown"])
@@ -97,6 +96,13 @@ fn every_source_paragraph_is_in_both_outputs() {
         ),
     ];
     for p in source_paragraphs() {
+        if p == "Sidan senast uppdaterad:" {
+            // A label with no date after it is left out.
+            for (name, out) in &outputs {
+                assert!(!out.contains(&p), "{name} output prints an empty label");
+            }
+            continue;
+        }
         for (name, out) in &outputs {
             assert!(out.contains(&words(&p)), "{name} output lacks {p:?}");
         }
@@ -118,7 +124,9 @@ fn every_source_paragraph_is_in_the_app_and_nothing_else_is() {
     let outline = Outline::bundled();
     let texts = outline_texts(&outline);
     let paragraphs = source_paragraphs();
-    for p in &paragraphs {
+    // The source's date line is a label with no date after it, which the app leaves out.
+    let empty_label = "Sidan senast uppdaterad:";
+    for p in paragraphs.iter().filter(|p| *p != empty_label) {
         assert!(
             texts.contains(&p.as_str()),
             "the app lacks the paragraph {p:?}"
@@ -169,7 +177,7 @@ fn markdown_has_the_heading_levels() {
     assert_eq!(
         headings,
         [
-            "# Vision och mål",
+            "# Smedjebackens kommun – Vision och mål",
             "## Vision",
             "## Hållbarhet",
             "### En kommun för alla",
@@ -201,28 +209,23 @@ fn assert_inert(name: &str, out: &str) {
 fn nothing_printed_is_an_escape_sequence() {
     for format in ["text", "markdown"] {
         assert_inert(format, &stdout(&["--print", "--format", format]));
-        let hostile = stdout(&[
-            "--print",
-            "--format",
-            format,
-            "--data",
-            "tests/data/hostile.ron",
-        ]);
-        assert_inert(&format!("hostile {format}"), &hostile);
-        // Cleaned, not dropped: the words around the sequences are all there.
-        for words in [
-            "Vision och mål",
-            "välkomnande kommun.",
-            "Hållbarhet",
-            "möjligheter.",
-            "0240-66 00 00",
-        ] {
-            assert!(
-                hostile.contains(words),
-                "{format}: lacks {words:?}\n{hostile}"
-            );
-        }
-        assert!(!hostile.contains("pwned") && !hostile.contains("secret"));
+        // A file whose texts hold them is refused, and the report is inert too.
+        let o = Command::new(BIN)
+            .args([
+                "--print",
+                "--format",
+                format,
+                "--data",
+                "tests/data/hostile.ron",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run malbild");
+        assert_eq!(o.status.code(), Some(2));
+        assert!(o.stdout.is_empty());
+        let report = String::from_utf8(o.stderr).unwrap();
+        assert_inert(&format!("hostile {format}"), &report);
+        assert!(report.contains("styrtecken"), "{report}");
     }
 }
 

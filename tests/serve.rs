@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -682,6 +682,69 @@ async fn the_host_key_is_made_once_and_reused() {
     other.stop().await;
 }
 
+/// The TCP_NODELAY option of every socket of this process connected to `server` (the server
+/// runs in it), read back from the kernel.
+fn nodelay_of_accepted(server: SocketAddr) -> Vec<bool> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        // SAFETY: getsockname, getpeername and getsockopt only read into the buffers given, and
+        // fail harmlessly on a descriptor that is not a socket or has closed since.
+        unsafe {
+            let mut local: libc::sockaddr_in = std::mem::zeroed();
+            let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            if libc::getsockname(fd, (&raw mut local).cast(), &mut len) != 0
+                || i32::from(local.sin_family) != libc::AF_INET
+                || u16::from_be(local.sin_port) != server.port()
+            {
+                continue;
+            }
+            let mut peer: libc::sockaddr_in = std::mem::zeroed();
+            let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            if libc::getpeername(fd, (&raw mut peer).cast(), &mut len) != 0 {
+                continue; // the listening socket
+            }
+            let mut on: libc::c_int = 0;
+            let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+            if libc::getsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_NODELAY,
+                (&raw mut on).cast(),
+                &mut len,
+            ) == 0
+            {
+                found.push(on != 0);
+            }
+        }
+    }
+    found
+}
+
+/// Without TCP_NODELAY a stock OpenSSH client waits on Nagle's algorithm and delayed ACKs twice
+/// before its first frame (about 80 ms of its 92): every accepted socket has it, a visitor's
+/// and one the door turns away alike.
+#[tokio::test]
+async fn every_accepted_connection_has_tcp_nodelay() {
+    let server = start(settings()).await;
+    let addr = server.local_addr();
+    let mut v = visit(addr, 80, 24).await;
+    assert!(first_frame(&mut v).await);
+    // A bare TCP connection too, held at the banner.
+    let mut bare = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut banner = [0u8; 4];
+    tokio::io::AsyncReadExt::read_exact(&mut bare, &mut banner)
+        .await
+        .unwrap();
+    assert_eq!(&banner, b"SSH-");
+    let found = nodelay_of_accepted(addr);
+    assert_eq!(found, [true, true], "accepted sockets' TCP_NODELAY");
+    drop((v, bare));
+    server.stop().await;
+}
+
 // --- OpenSSH -----------------------------------------------------------------------------------
 
 /// The server binary on a free port; returns the child and the address it printed.
@@ -724,6 +787,53 @@ fn spawn_binary(
         .recv_timeout(WAIT)
         .expect("the server printed its address");
     (child, addr.parse().unwrap(), reader)
+}
+
+/// Started by hand with no `--host-key`: the key goes to the user's state directory, made for
+/// them alone, and nothing into the working directory.
+#[test]
+fn a_server_started_by_hand_keeps_its_key_in_the_state_directory() {
+    let (home, work, state) = (temp_dir(), temp_dir(), temp_dir());
+    let run = |xdg: Option<&Path>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_malbild"));
+        command
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .current_dir(&work)
+            .env("HOME", &home)
+            .env_remove("STATE_DIRECTORY")
+            .env_remove("XDG_STATE_HOME")
+            .stderr(std::process::Stdio::piped());
+        if let Some(xdg) = xdg {
+            command.env("XDG_STATE_HOME", xdg);
+        }
+        let mut child = command.spawn().unwrap();
+        let mut said = String::new();
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap());
+        while !said.contains("listening on ")
+            && std::io::BufRead::read_line(&mut lines, &mut said).unwrap_or(0) > 0
+        {}
+        // SAFETY: kill only sends a signal to our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        child.wait().unwrap();
+        said
+    };
+    let said = run(None);
+    let key = home.join(".local/state/malbild/host_ed25519_key");
+    assert!(key.is_file(), "{said}");
+    assert!(said.contains(&key.display().to_string()), "{said}");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&key), 0o600);
+    assert_eq!(mode(key.parent().unwrap()), 0o700);
+    let said = run(Some(&state));
+    assert!(state.join("malbild/host_ed25519_key").is_file(), "{said}");
+    assert_eq!(
+        std::fs::read_dir(&work).unwrap().count(),
+        0,
+        "the working directory"
+    );
+    for dir in [home, work, state] {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
 
 fn have_ssh() -> bool {

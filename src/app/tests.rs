@@ -517,7 +517,7 @@ fn copy_gives_breadcrumb_title_and_text() {
     };
     assert!(text.starts_with("Vision › Effektivitet › Bra ekonomi\nBra ekonomi\n"));
     assert!(text.contains("långsiktig tillväxt i balans"));
-    assert_eq!(app.status, Some("Kopierat"));
+    assert_eq!(app.status, Some("Skickat till terminalen"));
 }
 
 #[test]

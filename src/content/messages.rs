@@ -421,6 +421,32 @@ impl Issue {
                     None,
                 )
             }
+            Issue::ControlCharacter {
+                place,
+                field,
+                found,
+            } => {
+                let place = place.name(lang);
+                let code = format!("U+{:04X}", u32::from(*found));
+                let what = if *found == '\u{1b}' {
+                    lang.pick(
+                        format!("ESC, {code}, som inleder en styrsekvens"),
+                        format!("ESC, {code}, which starts an escape sequence"),
+                    )
+                } else {
+                    code
+                };
+                (
+                    lang.pick(
+                        format!("`{field}` i {place} har ett styrtecken ({what})"),
+                        format!("the `{field}` of {place} holds a control character ({what})"),
+                    ),
+                    Some(lang.pick(
+                        "ta bort det: en terminal skulle utföra det i stället för att visa det".into(),
+                        "remove it: a terminal would act on it rather than show it".into(),
+                    )),
+                )
+            }
             Issue::NoPerspectives => (
                 lang.pick(
                     "dokumentet har inga perspektiv".into(),

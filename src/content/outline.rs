@@ -103,12 +103,12 @@ pub(super) fn flatten(document: &Document) -> Outline {
     vision_blocks.extend(paragraphs(&document.introduction));
     vision_blocks.push(Block::Heading(clean(&document.contact.title)));
     vision_blocks.extend(document.contact.lines.iter().map(|l| Block::Line(clean(l))));
-    let updated = format!(
-        "{} {}",
-        clean(&document.last_updated_label),
-        clean(&document.last_updated)
-    );
-    vision_blocks.push(Block::Line(updated.trim_end().to_string()));
+    // A label with nothing after it says nothing: the date is shown only when there is one.
+    let updated = clean(document.last_updated.trim());
+    if !updated.is_empty() {
+        let label = clean(&document.last_updated_label);
+        vision_blocks.push(Block::Line(format!("{label} {updated}")));
+    }
     nodes.push(Node {
         id: clean(&document.vision.id),
         kind: Kind::Vision,

@@ -105,6 +105,12 @@ pub enum Issue {
         place: Place,
         field: &'static str,
     },
+    /// A character a terminal would act on rather than show, in the text of `field`.
+    ControlCharacter {
+        place: Place,
+        field: &'static str,
+        found: char,
+    },
     NoPerspectives,
 }
 

@@ -119,3 +119,59 @@ fn closest_field_name() {
     assert_eq!(closest("titel", &["id", "title", "text"]), Some("title"));
     assert_eq!(closest("zzzzzzzz", &["id", "title"]), None);
 }
+
+#[test]
+fn an_empty_date_shows_no_label() {
+    let says = |outline: &Outline, what: &str| {
+        outline.nodes[0]
+            .blocks
+            .iter()
+            .any(|b| b.text().contains(what))
+    };
+    let bundled = load(BUNDLED_NAME, BUNDLED).unwrap();
+    assert!(!says(&bundled, "Sidan senast uppdaterad"));
+    let dated = BUNDLED.replace("last_updated: \"\"", "last_updated: \"3 december 2026\"");
+    let dated = load(BUNDLED_NAME, &dated).unwrap();
+    assert!(says(&dated, "Sidan senast uppdaterad: 3 december 2026"));
+}
+
+#[test]
+fn control_characters_in_any_text_are_errors_where_the_file_has_them() {
+    let escaped = BUNDLED.replace(
+        "title: \"Bra ekonomi\"",
+        "title: \"Bra \\u{1b}[31mekonomi\"",
+    );
+    let e = load("x.ron", &escaped).unwrap_err();
+    assert_eq!(e.problems.len(), 1);
+    let line = escaped.lines().position(|l| l.contains("\\u{1b}")).unwrap();
+    let column = escaped.lines().nth(line).unwrap().find('"').unwrap() + 1;
+    assert_eq!(e.problems[0].position, Some((line + 1, column)));
+    let message = e.render(Lang::En);
+    assert!(
+        message.starts_with(&format!(
+            "x.ron:{}:{column}: the `title` of goal 1 of perspective \"effektivitet\" holds a control character (ESC, U+001B, which starts an escape sequence)",
+            line + 1
+        )),
+        "{message}"
+    );
+    // Every text, a contact line and the date included; a tab and a CRLF line end are text.
+    let many = BUNDLED
+        .replace("\"Kansliavdelningen\"", "\"Kansli\\u{7}avdelningen\"")
+        .replace("last_updated: \"\"", "last_updated: \"\\u{202e}2026\"")
+        .replace(
+            "organisation: \"Smedjebackens",
+            "organisation: \"\\tSmedjebackens",
+        )
+        .replace("Kommunens vision", "Kommunens\\r\\nvision");
+    let e = load("x.ron", &many).unwrap_err();
+    let found: Vec<_> = e.problems.iter().map(|p| p.issue.clone()).collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        e.render(Lang::Sv)
+            .contains("`lines` i kontaktblocket har ett styrtecken (U+0007)")
+    );
+    assert!(
+        e.render(Lang::Sv)
+            .contains("`last_updated` i dokumentet har ett styrtecken (U+202E)")
+    );
+}

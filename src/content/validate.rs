@@ -1,5 +1,6 @@
-//! What serde cannot check: ids unique and well-formed, no empty titles or texts, at least one
-//! perspective. Every problem is found, not just the first.
+//! What serde cannot check: ids unique and well-formed, no empty titles or texts, no control
+//! characters or escape sequences in any text, at least one perspective. Every problem is found,
+//! not just the first.
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -63,6 +64,7 @@ pub fn validate(document: &Document, source: &Source<'_>) -> Vec<Problem> {
         &[field(schema::CONTACT)],
         schema::TITLE,
     );
+    check.controls(document);
     check.problems
 }
 
@@ -121,6 +123,109 @@ impl Check<'_, '_> {
         self.seen.entry(id.to_string()).or_insert((place, path));
     }
 
+    /// Every text of the document, in the file's order, checked for what a terminal would act
+    /// on rather than show.
+    fn controls(&mut self, document: &Document) {
+        let field = Seg::field;
+        let at = |node: &[Seg], name: &str| [node, &[field(name)]].concat();
+        let vision = [field(schema::VISION)];
+        let contact = [field(schema::CONTACT)];
+        let mut texts: Vec<(&str, Place, Vec<Seg>, &'static str)> = vec![
+            (
+                &document.organisation,
+                Place::Document,
+                at(&[], schema::ORGANISATION),
+                schema::ORGANISATION,
+            ),
+            (
+                &document.title,
+                Place::Document,
+                at(&[], schema::TITLE),
+                schema::TITLE,
+            ),
+            (
+                &document.vision.title,
+                Place::Vision,
+                at(&vision, schema::TITLE),
+                schema::TITLE,
+            ),
+            (
+                &document.vision.text,
+                Place::Vision,
+                at(&vision, schema::TEXT),
+                schema::TEXT,
+            ),
+            (
+                &document.introduction,
+                Place::Document,
+                at(&[], schema::INTRODUCTION),
+                schema::INTRODUCTION,
+            ),
+        ];
+        for (p, perspective) in document.perspectives.iter().enumerate() {
+            let known = Some(perspective.id.clone()).filter(|id| !id.is_empty());
+            let place = Place::Perspective(p + 1, known.clone());
+            let path = [field(schema::PERSPECTIVES), Seg::Index(p)];
+            texts.push((
+                &perspective.title,
+                place.clone(),
+                at(&path, schema::TITLE),
+                schema::TITLE,
+            ));
+            texts.push((
+                &perspective.text,
+                place,
+                at(&path, schema::TEXT),
+                schema::TEXT,
+            ));
+            for (g, goal) in perspective.goals.iter().enumerate() {
+                let place = Place::Goal(g + 1, p + 1, known.clone());
+                let path = [&path[..], &[field(schema::GOALS), Seg::Index(g)]].concat();
+                texts.push((
+                    &goal.title,
+                    place.clone(),
+                    at(&path, schema::TITLE),
+                    schema::TITLE,
+                ));
+                texts.push((&goal.text, place, at(&path, schema::TEXT), schema::TEXT));
+            }
+        }
+        texts.push((
+            &document.contact.title,
+            Place::Contact,
+            at(&contact, schema::TITLE),
+            schema::TITLE,
+        ));
+        for (i, line) in document.contact.lines.iter().enumerate() {
+            let path = [&at(&contact, schema::LINES)[..], &[Seg::Index(i)]].concat();
+            texts.push((line, Place::Contact, path, schema::LINES));
+        }
+        texts.push((
+            &document.last_updated_label,
+            Place::Document,
+            at(&[], schema::LAST_UPDATED_LABEL),
+            schema::LAST_UPDATED_LABEL,
+        ));
+        texts.push((
+            &document.last_updated,
+            Place::Document,
+            at(&[], schema::LAST_UPDATED),
+            schema::LAST_UPDATED,
+        ));
+        for (text, place, path, field) in texts {
+            if let Some(found) = control(text) {
+                self.push(
+                    &path,
+                    Issue::ControlCharacter {
+                        place,
+                        field,
+                        found,
+                    },
+                );
+            }
+        }
+    }
+
     /// The text of `field` of the node at `node` has more than white space.
     fn nonempty(&mut self, text: &str, place: Place, node: &[Seg], field: &'static str) {
         if text.trim().is_empty() {
@@ -129,4 +234,18 @@ impl Check<'_, '_> {
             self.push(&path, Issue::EmptyText { place, field });
         }
     }
+}
+
+/// The first character in `text` that a terminal would act on rather than show: a control
+/// character (ESC begins an escape sequence), DEL, a C1 control or a bidirectional override. A
+/// newline, a tab (shown as spaces) and the CR of a CRLF line end are text.
+fn control(text: &str) -> Option<char> {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let line_end = c == '\r' && chars.peek() == Some(&'\n');
+        if crate::sanitize::needs_cleaning(c) && c != '\t' && !line_end {
+            return Some(c);
+        }
+    }
+    None
 }

@@ -37,6 +37,12 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         if *shared.shutdown.borrow() {
             return;
         }
+        // Every exchange is a few small packets each way: left to Nagle's algorithm, each
+        // waits for the peer's delayed ACK (about 40 ms, twice before OpenSSH's first frame).
+        // russh sets this only in its own accept loop, which this is not.
+        if let Err(e) = socket.set_nodelay(true) {
+            eprintln!("malbild serve: TCP_NODELAY for {peer}: {e}");
+        }
         let ticket = match shared.door.arrive(peer.ip(), std::time::Instant::now()) {
             Ok(t) => t,
             Err(turned) => {

@@ -1,7 +1,7 @@
 //! The server's Ed25519 host key: read, or made on first start.
 
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 use russh::keys::ssh_key::private::Ed25519Keypair;
@@ -33,6 +33,14 @@ pub fn host_key(path: &Path) -> io::Result<PrivateKey> {
             let key = PrivateKey::from(Ed25519Keypair::from_seed(&seed));
             seed.fill(0);
             let text = key.to_openssh(LineEnding::LF).map_err(bad)?;
+            // The state directory may not exist yet: made for this user alone.
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
+                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+            }
             let mut file = std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)

@@ -49,16 +49,39 @@ impl Default for Settings {
     }
 }
 
-/// `$STATE_DIRECTORY/host_ed25519_key` under systemd, else `malbild_host_ed25519_key` here.
+/// Where the host key lives unless `--host-key` says: under systemd `$STATE_DIRECTORY`, started
+/// by hand the user's state directory (never the working directory, which may be a checkout).
 pub(crate) fn default_host_key() -> PathBuf {
-    match std::env::var_os("STATE_DIRECTORY") {
-        // systemd may list several directories, separated by ':'; the first is ours.
-        Some(dirs) if !dirs.is_empty() => {
-            let dirs = dirs.to_string_lossy().into_owned();
-            let first = dirs.split(':').next().unwrap_or_default().to_string();
-            PathBuf::from(first).join("host_ed25519_key")
-        }
-        _ => PathBuf::from("malbild_host_ed25519_key"),
+    let var = |name| std::env::var_os(name).map(PathBuf::from);
+    host_key_in(var("STATE_DIRECTORY"), var("XDG_STATE_HOME"), var("HOME"))
+}
+
+/// `$STATE_DIRECTORY/host_ed25519_key`, else `$XDG_STATE_HOME/malbild/host_ed25519_key`, else
+/// `~/.local/state/malbild/host_ed25519_key` (the XDG default). Relative values are ignored, as
+/// the XDG specification asks; with none of them, the file name alone, and the error on opening
+/// it names it.
+pub fn host_key_in(
+    state_directory: Option<PathBuf>,
+    xdg_state_home: Option<PathBuf>,
+    home: Option<PathBuf>,
+) -> PathBuf {
+    const NAME: &str = "host_ed25519_key";
+    // systemd may list several directories, separated by ':'; the first is ours.
+    if let Some(first) = state_directory
+        .as_ref()
+        .and_then(|dirs| dirs.to_str())
+        .and_then(|dirs| dirs.split(':').next())
+        .filter(|first| !first.is_empty())
+    {
+        return PathBuf::from(first).join(NAME);
+    }
+    let absolute = |p: Option<PathBuf>| p.filter(|p| p.is_absolute());
+    if let Some(state) = absolute(xdg_state_home) {
+        return state.join("malbild").join(NAME);
+    }
+    match absolute(home) {
+        Some(home) => home.join(".local/state/malbild").join(NAME),
+        None => PathBuf::from(NAME),
     }
 }
 
@@ -162,8 +185,10 @@ malbild serve – visionen och målen över SSH, för vem som helst, utan konto
 Användning: malbild serve [ALTERNATIV]
 
   --listen ADRESS:PORT  var servern lyssnar (standard 127.0.0.1:2222)
-  --host-key FIL        värdnyckeln (Ed25519); skapas vid första start
-                        (standard $STATE_DIRECTORY/host_ed25519_key)
+  --host-key FIL        värdnyckeln (Ed25519); skapas vid första start.
+                        Standard under systemd: $STATE_DIRECTORY/host_ed25519_key;
+                        startad för hand: $XDG_STATE_HOME/malbild/host_ed25519_key
+                        eller ~/.local/state/malbild/host_ed25519_key
   --max-sessions N      högst N samtidiga sessioner (standard 64)
   --max-per-ip N        högst N samtidiga sessioner per adress (standard 16)
   --login-grace SEK     högst SEK sekunder från anslutning till startad
@@ -188,8 +213,10 @@ malbild serve – the vision and goals over SSH, for anyone, without an account
 Usage: malbild serve [OPTIONS]
 
   --listen ADDRESS:PORT where to listen (default 127.0.0.1:2222)
-  --host-key FILE       the host key (Ed25519); made on first start
-                        (default $STATE_DIRECTORY/host_ed25519_key)
+  --host-key FILE       the host key (Ed25519); made on first start.
+                        Default under systemd: $STATE_DIRECTORY/host_ed25519_key;
+                        started by hand: $XDG_STATE_HOME/malbild/host_ed25519_key
+                        or ~/.local/state/malbild/host_ed25519_key
   --max-sessions N      at most N sessions at once (default 64)
   --max-per-ip N        at most N sessions at once per address (default 16)
   --login-grace SECS    at most SECS seconds from connecting to a running terminal
@@ -207,3 +234,29 @@ Usage: malbild serve [OPTIONS]
 
 Visitors connect with: ssh -p PORT host
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_host_key_is_never_in_the_working_directory_when_home_is_known() {
+        let p = |s: &str| Some(PathBuf::from(s));
+        assert_eq!(
+            host_key_in(p("/var/lib/malbild:/var/lib/other"), p("/x"), p("/home/a")),
+            PathBuf::from("/var/lib/malbild/host_ed25519_key")
+        );
+        assert_eq!(
+            host_key_in(None, p("/home/a/state"), p("/home/a")),
+            PathBuf::from("/home/a/state/malbild/host_ed25519_key")
+        );
+        assert_eq!(
+            host_key_in(p(""), p("relative"), p("/home/a")),
+            PathBuf::from("/home/a/.local/state/malbild/host_ed25519_key")
+        );
+        assert_eq!(
+            host_key_in(None, None, None),
+            PathBuf::from("host_ed25519_key")
+        );
+    }
+}

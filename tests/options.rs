@@ -1,0 +1,193 @@
+//! Every combination of options does what it says or is refused with one sentence and exit
+//! status 2; `--check` names what it checked. The real binary, as a user runs it.
+
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_malbild");
+
+/// Runs malbild in a directory with no data file, stdout and stderr piped.
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run malbild")
+}
+
+fn stdout(args: &[&str]) -> String {
+    let o = run(args);
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {o:?}");
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// The one line malbild refuses `args` with, exit status 2 and nothing on stdout.
+fn refusal(args: &[&str]) -> String {
+    let o = run(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+    assert!(o.stdout.is_empty(), "{args:?}");
+    let err = String::from_utf8(o.stderr).unwrap();
+    err.lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn print_goal_prints_that_node() {
+    let goal = stdout(&["--print", "--goal", "bra-ekonomi"]);
+    assert!(goal.contains("\nBra ekonomi\n-----------\n"), "{goal}");
+    assert!(!goal.contains("Bra verksamhet"), "{goal}");
+    assert!(!goal.contains("Kontakt"), "{goal}");
+    let perspective = stdout(&["--print", "--goal", "effektivitet", "--format", "md"]);
+    let headings: Vec<&str> = perspective.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(
+        headings,
+        [
+            "# Smedjebackens kommun – Vision och mål",
+            "## Effektivitet",
+            "### Bra ekonomi",
+            "### Bra verksamhet"
+        ]
+    );
+    assert_eq!(
+        stdout(&["--print", "--goal", "vision"]),
+        stdout(&["--print"])
+    );
+}
+
+#[test]
+fn options_that_do_not_apply_are_refused() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--print", "--kiosk"],
+            "malbild: --kiosk is for the interface and cannot be used with --print or --format",
+        ),
+        (
+            &["--format", "markdown", "--color", "always"],
+            "malbild: --color is for the interface and cannot be used with --print or --format",
+        ),
+        (
+            &["--check", "--print"],
+            "malbild: --print cannot be used with --check",
+        ),
+        (
+            &["--check", "--goal", "vision"],
+            "malbild: --goal cannot be used with --check",
+        ),
+        (
+            &["--check", "--screen-reader"],
+            "malbild: --screen-reader cannot be used with --check",
+        ),
+        // Stdout is a pipe here: no terminal for the interface.
+        (
+            &["--kiosk"],
+            "malbild: --kiosk needs a terminal, and stdout is not one; --print writes the text",
+        ),
+        (
+            &["--no-mouse"],
+            "malbild: --no-mouse needs a terminal, and stdout is not one; --print writes the text",
+        ),
+    ];
+    for (args, said) in cases {
+        let mut args = args.to_vec();
+        args.extend(["--lang", "en"]);
+        assert_eq!(refusal(&args), *said, "{args:?}");
+    }
+    assert_eq!(
+        refusal(&["--print", "--kiosk"]),
+        "malbild: --kiosk gäller gränssnittet och går inte att använda med --print eller --format"
+    );
+}
+
+#[test]
+fn format_prints_without_print() {
+    assert_eq!(
+        stdout(&["--format", "markdown"]),
+        stdout(&["--print", "--format", "markdown"])
+    );
+}
+
+#[test]
+fn check_names_what_it_checked() {
+    assert_eq!(
+        stdout(&["--check", "--lang", "en"]),
+        "The bundled document is valid (3 perspectives, 6 goals); check a file with --check --data FILE\n"
+    );
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/data/smedjebacken.ron");
+    assert_eq!(
+        stdout(&["--check", "--data", file]),
+        format!("{file}: giltig (3 perspektiv, 6 mål)\n")
+    );
+}
+
+#[test]
+fn check_reports_an_escape_sequence_where_it_is() {
+    let dir = std::env::temp_dir().join(format!("malbild-options-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("escape.ron");
+    let source = include_str!("../data/smedjebacken.ron").replace(
+        "title: \"Bra ekonomi\"",
+        "title: \"Bra \\u{1b}[31mekonomi\"",
+    );
+    std::fs::write(&file, &source).unwrap();
+    let line = source.lines().position(|l| l.contains("\\u{1b}")).unwrap() + 1;
+    let column = source.lines().nth(line - 1).unwrap().find('"').unwrap() + 1;
+    let said = refusal(&["--check", "--lang", "en", "--data", file.to_str().unwrap()]);
+    assert_eq!(
+        said,
+        format!(
+            "{}:{line}:{column}: the `title` of goal 1 of perspective \"effektivitet\" holds a control character (ESC, U+001B, which starts an escape sequence)",
+            file.display()
+        )
+    );
+    // The interface will not start on it either.
+    let said = refusal(&["--print", "--data", file.to_str().unwrap()]);
+    assert!(said.contains("styrtecken"), "{said}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A build without the server says so in the interface language and names the README's command.
+#[cfg(not(feature = "serve"))]
+#[test]
+fn serve_in_a_build_without_it() {
+    assert_eq!(
+        refusal(&["serve", "--lang", "en"]),
+        "malbild serve: this build has no SSH server; build one with: cargo build --profile serve --features serve"
+    );
+    assert_eq!(
+        refusal(&["serve"]),
+        "malbild serve: det här bygget har ingen SSH-server; bygg ett med: cargo build --profile serve --features serve"
+    );
+}
+
+/// `--ascii`: the printed text and the messages too, every byte; a pipe under a locale that is
+/// not UTF-8 still gets UTF-8, as the README says.
+#[test]
+fn ascii_applies_to_what_is_printed_and_said() {
+    for format in ["text", "markdown"] {
+        let out = stdout(&["--print", "--ascii", "--format", format]);
+        assert!(out.is_ascii(), "{format}");
+        assert!(
+            out.contains("Smedjebackens kommun - Vision och mal\n"),
+            "{out}"
+        );
+        assert!(out.contains("Hallbarhet") && out.contains("forutsattningar"));
+    }
+    let said = refusal(&["--ascii", "--print", "--kiosk"]);
+    assert_eq!(
+        said,
+        "malbild: --kiosk galler granssnittet och gar inte att anvanda med --print eller --format"
+    );
+    let help = stdout(&["--ascii", "--help"]);
+    assert!(help.is_ascii() && help.contains("Anvandning"), "{help}");
+    let piped = Command::new(BIN)
+        .args(["--print"])
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_CTYPE")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(piped.stdout)
+            .unwrap()
+            .contains("Hållbarhet")
+    );
+}
