@@ -3,10 +3,14 @@
 //! interpret the frames' VT sequences as Windows Terminal and the Windows 10 console do.
 //!
 //! A console window has no hang-up and no SIGTERM to handle: closing it ends the process, and
-//! Ctrl-C is a key in raw mode.
+//! Ctrl-C is a key in raw mode. Ctrl-Break is not: the console sends it as an event, answered in
+//! `on_break` as the Unix shell answers SIGINT (Wine's console sends Ctrl-C that way too).
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+use windows_sys::Win32::System::Console::{CTRL_BREAK_EVENT, CTRL_C_EVENT, SetConsoleCtrlHandler};
 
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::{ansi_support, execute, terminal};
@@ -21,6 +25,11 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     // writer's sequences are drawn rather than shown.
     ansi_support::supports_ansi();
     install_panic_hook();
+    KIOSK.store(app.config.kiosk, Ordering::SeqCst);
+    // SAFETY: registers a function with the signature the console calls.
+    if unsafe { SetConsoleCtrlHandler(Some(on_break), 1) } == 0 {
+        return Err(io::Error::last_os_error());
+    }
     let mouse = app.config.mouse;
     let entered = terminal::enable_raw_mode().and_then(|()| {
         if mouse {
@@ -43,7 +52,8 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
 /// Writes what the session has, then waits for the console's next event or the session's
 /// deadline, whichever comes first.
 fn event_loop(session: &mut Session) -> io::Result<i32> {
-    let mut out = io::stdout().lock();
+    // Not locked for the whole loop: `on_break` writes the restore from a thread of its own.
+    let mut out = io::stdout();
     loop {
         let bytes = session.take_output();
         if !bytes.is_empty() {
@@ -53,11 +63,11 @@ fn event_loop(session: &mut Session) -> io::Result<i32> {
         if session.ended().is_some() {
             return Ok(crate::kiosk::quit_status(session.app().config.kiosk));
         }
-        if let Some(due) = session.deadline() {
-            if !event::poll(due.saturating_duration_since(Instant::now()))? {
-                session.tick(Instant::now());
-                continue;
-            }
+        if let Some(due) = session.deadline()
+            && !event::poll(due.saturating_duration_since(Instant::now()))?
+        {
+            session.tick(Instant::now());
+            continue;
         }
         // Take everything already waiting before drawing once.
         loop {
@@ -67,6 +77,23 @@ fn event_loop(session: &mut Session) -> io::Result<i32> {
             }
         }
     }
+}
+
+/// Whether this is a kiosk, for `on_break`.
+static KIOSK: AtomicBool = AtomicBool::new(false);
+
+/// Ctrl-Break and Ctrl-C as console events, on a thread the console starts: a kiosk ignores
+/// them, anything else restores the console and exits with status 0. Other events (the window
+/// closing, logoff) go on to the default, which ends the process.
+unsafe extern "system" fn on_break(event: u32) -> windows_sys::core::BOOL {
+    if event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT {
+        return 0;
+    }
+    if !KIOSK.load(Ordering::SeqCst) {
+        restore();
+        std::process::exit(0);
+    }
+    1
 }
 
 /// Restores the console as well as it can; errors are ignored, as there is nowhere to report
