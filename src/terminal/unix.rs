@@ -1,5 +1,5 @@
-//! The local shell on Unix (Linux, macOS, the BSDs): raw mode, the tty keys come from, a reader
-//! thread that blocks only in `poll` and hands the session the bytes as they were read (the
+//! The local shell on Unix (Linux, macOS): raw mode, the tty keys come from, a reader thread
+//! that blocks only in `poll` and hands the session the bytes as they were read (the
 //! session's decoder makes them events), signals, and a restore that works on every way out.
 
 use std::io::{self, Write};
