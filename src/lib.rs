@@ -18,8 +18,13 @@ pub mod kiosk;
 pub mod layout;
 pub mod sanitize;
 pub mod search;
-#[cfg(feature = "serve")]
+#[cfg(all(feature = "serve", unix))]
 pub mod serve;
+#[cfg(all(feature = "serve", not(unix)))]
+compile_error!(
+    "`malbild serve` (the `serve` feature) is an SSH server for Linux and other Unix systems; \
+     on Windows, build malbild without it"
+);
 pub mod session;
 pub mod terminal;
 pub mod text;

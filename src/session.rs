@@ -103,6 +103,15 @@ impl Session {
         self.handle(events, now);
     }
 
+    /// One event at `now`, for a shell whose platform hands it events rather than bytes
+    /// (crossterm's on the Windows console): the same keymap and update as decoded bytes.
+    pub fn feed_event(&mut self, event: &Event, now: Instant) {
+        match *event {
+            Event::Resize(width, height) => self.resize(width, height, now),
+            _ => self.event(event, now),
+        }
+    }
+
     /// The terminal is now `width`×`height`: the next frame repaints it all.
     pub fn resize(&mut self, width: u16, height: u16, now: Instant) {
         self.act(Action::Resize { width, height }, now);

@@ -127,6 +127,42 @@ fn a_narrower_screen_is_cleared_once() {
 }
 
 #[test]
+fn events_fed_as_events_draw_what_their_bytes_draw() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+    let (mut from_bytes, now) = session(Config::default());
+    let (mut from_events, _) = session(Config::default());
+    assert_eq!(from_bytes.take_output(), from_events.take_output());
+    from_bytes.feed(b"\x1b[B\x1b[B\r", now);
+    // The Windows console reports every key twice, pressed and released.
+    for code in [KeyCode::Down, KeyCode::Down, KeyCode::Enter] {
+        for kind in [KeyEventKind::Press, KeyEventKind::Release] {
+            let key = KeyEvent {
+                kind,
+                ..KeyEvent::from(code)
+            };
+            from_events.feed_event(&Event::Key(key), now);
+        }
+    }
+    assert_eq!(from_events.app().selected, from_bytes.app().selected);
+    assert_ne!(from_events.app().selected, 0);
+    assert_eq!(from_bytes.take_output(), from_events.take_output());
+    from_events.feed_event(&Event::Key(KeyEvent::from(KeyCode::Char('q'))), now);
+    assert_eq!(from_events.ended(), Some(Ended::Quit));
+}
+
+#[test]
+fn a_resize_event_repaints_the_whole_screen() {
+    let (mut s, now) = session(Config::default());
+    s.take_output();
+    s.feed_event(&Event::Resize(100, 30), now);
+    let bytes = s.take_output();
+    let clear = b"\x1b[H\x1b[2J";
+    let at = bytes.windows(clear.len()).position(|w| w == clear);
+    assert!(at.is_some_and(|at| at < 10), "the screen cleared first");
+    assert_eq!((s.app().width, s.app().height), (100, 30));
+}
+
+#[test]
 fn copy_writes_osc_52_and_kiosk_mode_never_does() {
     let (mut s, now) = session(Config::default());
     s.take_output();

@@ -1,17 +1,19 @@
-//! What the local shell needs of a Unix terminal: raw mode, the tty keys come from, a reader
-//! thread that blocks only in `poll`, signals, and a restore that works on every way out.
-//! A port to another platform replaces this module alone.
+//! The local shell on Unix (Linux, macOS): raw mode, the tty keys come from, a reader thread
+//! that blocks only in `poll` and hands the session the bytes as they were read (the
+//! session's decoder makes them events), signals, and a restore that works on every way out.
 
 use std::io::{self, Write};
 use std::os::fd::{AsRawFd, RawFd};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::crossterm::terminal;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
 
-use crate::session::LEAVE;
+use crate::app::App;
+use crate::keymap::KeySpec;
+use crate::session::{LEAVE, Session};
 
 /// How long the process may take to leave after a signal before it is made to.
 const EXIT_GRACE: Duration = Duration::from_millis(500);
@@ -24,7 +26,7 @@ const THREAD_STACK: usize = 64 * 1024;
 const READ_SIZE: usize = 4096;
 
 /// What reaches the run loop.
-pub enum Message {
+enum Message {
     /// Bytes from the terminal, as they were read.
     Input(Vec<u8>),
     /// SIGTERM, SIGINT or SIGHUP.
@@ -35,15 +37,87 @@ pub enum Message {
     HangUp,
 }
 
+/// Runs the interface until the user quits, a signal arrives or the terminal goes away.
+/// Returns the exit status.
+pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
+    one_arena();
+    let tty = Tty::open()?;
+    let _vt = crate::kiosk::lock_vt(app.config.kiosk);
+    let (tx, rx) = mpsc::channel();
+    spawn_signals(tx.clone())?;
+    install_panic_hook();
+    if let Err(e) = enter() {
+        restore();
+        return Err(e);
+    }
+    let (width, height) = tty.size();
+    let mut session = Session::new(app, admin_exit, width, height, Instant::now());
+    let mut out = Output::stdout();
+    // The first frame goes out before the reader thread starts, so nothing else runs while it
+    // is drawn; keys typed meanwhile wait in the tty.
+    let result = out
+        .write_all(&session.take_output())
+        .and_then(|()| spawn_input(&tty, tx))
+        .and_then(|()| event_loop(&mut session, &tty, &rx, &mut out));
+    restore();
+    result
+}
+
+fn event_loop(
+    session: &mut Session,
+    tty: &Tty,
+    rx: &Receiver<Message>,
+    out: &mut Output,
+) -> io::Result<i32> {
+    loop {
+        let bytes = session.take_output();
+        if !bytes.is_empty() {
+            out.write_all(&bytes)?;
+        }
+        if session.ended().is_some() {
+            return Ok(crate::kiosk::quit_status(session.app().config.kiosk));
+        }
+        let first = match session.deadline() {
+            None => rx.recv().ok(),
+            Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                Ok(m) => Some(m),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return Ok(0),
+            },
+        };
+        let Some(first) = first else {
+            session.tick(Instant::now());
+            continue;
+        };
+        // Take everything already waiting before drawing once.
+        let mut next = Some(first);
+        while let Some(message) = next {
+            let now = Instant::now();
+            match message {
+                Message::Input(bytes) => session.feed(&bytes, now),
+                Message::Winch => {
+                    let (width, height) = tty.size();
+                    session.resize(width, height, now);
+                }
+                Message::Signal | Message::HangUp => return Ok(0),
+            }
+            if session.ended().is_some() {
+                break;
+            }
+            next = rx.try_recv().ok();
+        }
+    }
+}
+
 /// The tty keys come from, held open for as long as the interface runs.
-pub struct Tty {
+struct Tty {
     fd: RawFd,
     _file: Option<std::fs::File>,
 }
 
 impl Tty {
     /// stdin if it is a terminal, else /dev/tty: the one crossterm puts in raw mode.
-    pub fn open() -> io::Result<Tty> {
+    fn open() -> io::Result<Tty> {
         // SAFETY: isatty only inspects the descriptor.
         if unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 {
             return Ok(Tty {
@@ -60,7 +134,7 @@ impl Tty {
 
     /// The terminal's size now, asked of the tty itself (crossterm's `size` opens /dev/tty
     /// again for it); 80×24 when it cannot say.
-    pub fn size(&self) -> (u16, u16) {
+    fn size(&self) -> (u16, u16) {
         // SAFETY: an all-zero winsize is valid, and TIOCGWINSZ writes one through the pointer.
         let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
         // SAFETY: `fd` is open for as long as `self`, and `ws` outlives the call.
@@ -74,10 +148,10 @@ impl Tty {
 
 /// Where frames go: stdout without a buffer in between, so a frame reaches the terminal in
 /// one write and is never read half-drawn by a screen reader.
-pub struct Output(std::mem::ManuallyDrop<std::fs::File>);
+struct Output(std::mem::ManuallyDrop<std::fs::File>);
 
 impl Output {
-    pub fn stdout() -> Output {
+    fn stdout() -> Output {
         use std::os::fd::FromRawFd;
         // SAFETY: fd 1 stays open for the life of the process; ManuallyDrop never closes it.
         Output(std::mem::ManuallyDrop::new(unsafe {
@@ -85,7 +159,7 @@ impl Output {
         }))
     }
 
-    pub fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.0.write_all(bytes)
     }
 }
@@ -93,7 +167,7 @@ impl Output {
 /// One malloc arena for the whole process. glibc gives each new thread an arena of its own
 /// (64 MiB of address space, its first pages written), which pays off for threads that allocate
 /// at once; the reader and signal threads allocate a message now and then.
-pub fn one_arena() {
+fn one_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a tunable, before any other thread exists.
     unsafe {
@@ -102,7 +176,7 @@ pub fn one_arena() {
 }
 
 /// Raw mode on; the caller then writes the session's start.
-pub fn enter() -> io::Result<()> {
+fn enter() -> io::Result<()> {
     terminal::enable_raw_mode()
 }
 
@@ -116,7 +190,7 @@ pub fn restore() {
 }
 
 /// Restores the terminal before the default panic message is printed.
-pub fn install_panic_hook() {
+fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -153,7 +227,7 @@ fn wait_tty(fd: RawFd) -> bool {
 /// ever blocks in `poll`, which reports a hang-up even in the middle of an escape sequence, and
 /// reads only what `poll` says is there: nothing can spin on a dead terminal, and no input
 /// waits unread.
-pub fn spawn_input(tty: &Tty, tx: Sender<Message>) -> io::Result<()> {
+fn spawn_input(tty: &Tty, tx: Sender<Message>) -> io::Result<()> {
     let fd = tty.fd;
     let spawned = thread::Builder::new()
         .stack_size(THREAD_STACK)
@@ -205,7 +279,7 @@ fn restore_without_blocking() {
 /// Turns SIGTERM, SIGINT, SIGHUP and SIGWINCH into messages. If the run loop has not left
 /// within a moment of a terminating signal (it may be blocked writing to a stalled terminal),
 /// restores the terminal and exits from here.
-pub fn spawn_signals(tx: Sender<Message>) -> io::Result<()> {
+fn spawn_signals(tx: Sender<Message>) -> io::Result<()> {
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP, SIGWINCH])?;
     let spawned = thread::Builder::new()
         .stack_size(THREAD_STACK)
