@@ -9,6 +9,8 @@
 //! the kernel asks it about, which the kernel undoes by itself if the process dies.
 
 use std::os::fd::RawFd;
+
+pub mod mouse;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 /// The exit status after the admin key: the kiosk unit starts the staff login on it, and a

@@ -41,7 +41,12 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     // is drawn; keys typed meanwhile wait in the tty.
     let result = out
         .write_all(&session.take_output())
-        .and_then(|()| platform::spawn_input(&tty, tx))
+        .and_then(|()| {
+            let gpm = tx.clone();
+            let on = session.app().config.kiosk && session.app().config.mouse;
+            crate::kiosk::mouse::spawn(on, move |b| gpm.send(Message::Input(b)).is_ok());
+            platform::spawn_input(&tty, tx)
+        })
         .and_then(|()| event_loop(&mut session, &tty, &rx, &mut out));
     platform::restore();
     result
