@@ -95,8 +95,9 @@ pub fn report(event: &[u8; EVENT_SIZE]) -> Option<Vec<u8>> {
     Some(format!("\x1b[<{code};{x};{y}{last}").into_bytes())
 }
 
-/// In the kiosk with a Linux VT as stdin (as for [`super::lock_vt`]), with the mouse on: a thread that reads gpm's events for as long
-/// as the process runs and hands each as input bytes to `send`, until `send` says no one
+/// In the kiosk with a Linux VT as stdin (as for [`super::lock_vt`]) and the mouse on: a
+/// thread that reads gpm's events for as long as the process runs and hands each, a whole
+/// report at a time, to `send` (the tty's bytes go the same way), until `send` says no one
 /// listens. Anywhere else it does nothing.
 pub fn spawn(on: bool, send: impl FnMut(Vec<u8>) -> bool + Send + 'static) {
     let Some(vt) = on.then(|| super::vt_number(libc::STDIN_FILENO)).flatten() else {
