@@ -302,7 +302,7 @@ fn cursor_key(byte: u8) -> Option<KeyCode> {
     })
 }
 
-/// `ESC [ …`: cursor and editing keys, function keys, SGR mouse reports.
+/// `ESC [ …`: cursor and editing keys, function keys, mouse reports (SGR and normal).
 fn parse_csi(buffer: &[u8]) -> Parsed {
     let Some(&third) = buffer.get(2) else {
         return Parsed::Incomplete;
@@ -318,14 +318,10 @@ fn parse_csi(buffer: &[u8]) -> Parsed {
             Some(_) => Parsed::Ignored,
         },
         b'Z' => key(KeyCode::BackTab, KeyModifiers::SHIFT),
-        b'M' => {
-            // X10 mouse report: three more bytes; we ask for SGR reports, so ignore it.
-            if buffer.len() < 6 {
-                Parsed::Incomplete
-            } else {
-                Parsed::Ignored
-            }
-        }
+        b'M' => match buffer[3..] {
+            [cb, cx, cy] => parse_normal_mouse(cb, cx, cy),
+            _ => Parsed::Incomplete,
+        },
         b'<' => parse_sgr_mouse(buffer),
         _ => {
             // Parameters and intermediates (0x20–0x3f), then one final byte (0x40–0x7e).
@@ -392,6 +388,54 @@ fn parse_csi_final(params: &[u8], last: u8) -> Parsed {
     key(code, m)
 }
 
+/// `ESC [ M Cb Cx Cy`, the normal (X10) encoding: three raw bytes, each its value plus 32,
+/// coordinates from 1. It is what terminals send that do not know SGR reports, the Linux
+/// console among them (gpm passes its clicks to the program that turned reporting on).
+///
+/// A byte holds coordinates up to 223 (0-based 222). Past that, xterm sends 0 and the Linux
+/// console wraps (`'!' + x` in a byte), so a byte below 33 reads as 223 and more: xterm's
+/// "223 or further", the console's exact column up to 255.
+fn parse_normal_mouse(cb: u8, cx: u8, cy: u8) -> Parsed {
+    let position = |byte: u8| u16::from(byte.wrapping_sub(33));
+    match cb.checked_sub(32) {
+        Some(code) => mouse(u16::from(code), position(cx), position(cy), false),
+        None => Parsed::Ignored,
+    }
+}
+
+/// A mouse report from its button code (`Cb` less 32 in the normal encoding), as crossterm
+/// reads it; `released` is SGR's `m`. The normal encoding's release (button 3) does not say
+/// which button went up.
+fn mouse(code: u16, column: u16, row: u16, released: bool) -> Parsed {
+    let button = (code & 0b11) | ((code & 0b1100_0000) >> 4);
+    let motion = code & 32 != 0;
+    let kind = match (button, motion) {
+        (0, false) => MouseEventKind::Down(MouseButton::Left),
+        (1, false) => MouseEventKind::Down(MouseButton::Middle),
+        (2, false) => MouseEventKind::Down(MouseButton::Right),
+        (0, true) => MouseEventKind::Drag(MouseButton::Left),
+        (1, true) => MouseEventKind::Drag(MouseButton::Middle),
+        (2, true) => MouseEventKind::Drag(MouseButton::Right),
+        (3, false) => MouseEventKind::Up(MouseButton::Left),
+        (3..=5, true) => MouseEventKind::Moved,
+        (4, false) => MouseEventKind::ScrollUp,
+        (5, false) => MouseEventKind::ScrollDown,
+        (6, false) => MouseEventKind::ScrollLeft,
+        (7, false) => MouseEventKind::ScrollRight,
+        _ => return Parsed::Ignored,
+    };
+    let kind = match kind {
+        MouseEventKind::Down(button) if released => MouseEventKind::Up(button),
+        kind => kind,
+    };
+    Parsed::Event(Event::Mouse(MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: modifier_bits(code, [4, 8, 16]),
+    }))
+}
+
 /// `ESC [ < Cb ; Cx ; Cy M` (press) or `… m` (release), coordinates from 1.
 fn parse_sgr_mouse(buffer: &[u8]) -> Parsed {
     let last = buffer[buffer.len() - 1];
@@ -409,36 +453,7 @@ fn parse_sgr_mouse(buffer: &[u8]) -> Parsed {
     let [cb, cx, cy] = numbers[..] else {
         return Parsed::Ignored;
     };
-    let button = match cb & 0b11 {
-        0 => MouseButton::Left,
-        1 => MouseButton::Middle,
-        _ => MouseButton::Right,
-    };
-    let kind = if cb & 64 != 0 {
-        match cb & 0b11 {
-            0 => MouseEventKind::ScrollUp,
-            1 => MouseEventKind::ScrollDown,
-            2 => MouseEventKind::ScrollLeft,
-            _ => MouseEventKind::ScrollRight,
-        }
-    } else if cb & 32 != 0 {
-        if cb & 0b11 == 3 {
-            MouseEventKind::Moved
-        } else {
-            MouseEventKind::Drag(button)
-        }
-    } else if last == b'm' {
-        MouseEventKind::Up(button)
-    } else {
-        MouseEventKind::Down(button)
-    };
-    let modifiers = modifier_bits(cb, [4, 8, 16]);
-    Parsed::Event(Event::Mouse(MouseEvent {
-        kind,
-        column: cx.saturating_sub(1),
-        row: cy.saturating_sub(1),
-        modifiers,
-    }))
+    mouse(cb, cx.saturating_sub(1), cy.saturating_sub(1), last == b'm')
 }
 
 #[cfg(test)]

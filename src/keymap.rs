@@ -37,6 +37,8 @@ pub fn map(event: &Event, cx: Context) -> Option<Action> {
             width: *width,
             height: *height,
         }),
+        // In the kiosk a paste is not input at all: whatever a selection holds stays out.
+        Event::Paste(_) if cx.kiosk => None,
         Event::Paste(text) if cx.searching => Some(Action::SearchInput(text.clone())),
         Event::Paste(_) => Some(Action::Touch),
         _ => None,
@@ -461,6 +463,17 @@ mod tests {
             map(&Event::Paste("q".into()), normal()),
             Some(Action::Touch)
         );
+    }
+
+    #[test]
+    fn a_paste_is_nothing_in_the_kiosk() {
+        let searching = Context {
+            searching: true,
+            ..kiosk()
+        };
+        for cx in [kiosk(), searching] {
+            assert_eq!(map(&Event::Paste("q/eko\r".into()), cx), None);
+        }
     }
 
     #[test]

@@ -7,6 +7,8 @@
 pub const ADMIN_EXIT_STATUS: i32 = 3;
 
 #[cfg(target_os = "linux")]
+pub mod mouse;
+#[cfg(target_os = "linux")]
 mod vt;
 
 #[cfg(target_os = "linux")]

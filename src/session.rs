@@ -21,7 +21,8 @@ use crate::ui;
 /// paste.
 const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?2004h";
 /// Mouse clicks and wheel only (no motion reports, which would cost bytes on every move), in
-/// SGR encoding.
+/// SGR encoding where the terminal knows it; one that does not (the Linux console) ignores
+/// `?1006h` and sends the normal encoding, which the decoder reads as well.
 const MOUSE_ON: &[u8] = b"\x1b[?1000h\x1b[?1006h";
 /// Turns off everything the start turned on: attributes, mouse reports, bracketed paste, the
 /// alternate screen, the hidden cursor. Harmless where mouse reports were never on.

@@ -483,6 +483,22 @@ fn clicking_a_goal_shows_its_text() {
     p.expect_flow(ECONOMY_GOAL);
 }
 
+/// The Linux console (through gpm) and terminals that do not know SGR send the normal encoding:
+/// `ESC [ M`, then the button, column and row from 1, each plus 32 in a byte.
+#[test]
+fn a_normal_mouse_click_opens_a_goal_in_the_kiosk() {
+    for term in ["linux", "xterm"] {
+        let mut p = Spawn::new(&["--kiosk"]).env("TERM", term).start();
+        p.expect("Effektivitet");
+        assert!(!p.flow().contains(ECO_GOAL), "{term}");
+        let (row, col) = locate(&p, "En ekokommun").expect("goal row on screen");
+        let (x, y) = (col as u8 + 3 + 32, row as u8 + 1 + 32);
+        p.send(&[0x1b, b'[', b'M', 32, x, y]);
+        p.send(&[0x1b, b'[', b'M', 32 + 3, x, y]);
+        p.expect_flow(ECO_GOAL);
+    }
+}
+
 #[test]
 fn goal_option_starts_on_that_goal() {
     let p = start(&["--goal", "bra-ekonomi"]);

@@ -80,6 +80,7 @@ fn a_cut_at_any_byte_changes_nothing() {
     let inputs: &[&[u8]] = &[
         b"jk\x1b[B\x1b[1;5A\x1bOP\x1b[24;2~q",
         b"\x1b[<0;10;5M\x1b[<65;2;3M",
+        b"\x1b[M *%\x1b[M#\x1b\x1bj\x1b[Ma\x00\xffk",
         b"\x1b[200~q1j\x1b[201~n",
         b"\x1b]52;c;cXE=\x07j\x1bP+q\x1b\\k",
         "\x1b[?1;2cåäö\x1bq".as_bytes(),
@@ -108,7 +109,15 @@ fn a_partial_sequence_waits_for_the_pause() {
 
 #[test]
 fn an_unfinished_sequence_is_dropped_whole_at_the_pause() {
-    for bytes in [&b"\x1b["[..], b"\x1b[<0;3", b"\x1b[1;", b"\x1bO", b"\xc3"] {
+    for bytes in [
+        &b"\x1b["[..],
+        b"\x1b[<0;3",
+        b"\x1b[1;",
+        b"\x1bO",
+        b"\xc3",
+        b"\x1b[M",
+        b"\x1b[M *",
+    ] {
         assert_eq!(events(&[bytes]), vec![], "{bytes:?}");
     }
     // And what comes after the pause is read afresh.
@@ -130,14 +139,6 @@ fn several_keys_in_one_read() {
 
 #[test]
 fn sgr_mouse_reports() {
-    let mouse = |kind, column, row| {
-        Event::Mouse(MouseEvent {
-            kind,
-            column,
-            row,
-            modifiers: KeyModifiers::NONE,
-        })
-    };
     assert_eq!(
         events(&[b"\x1b[<0;10;5M\x1b[<0;10;5m"]),
         vec![
@@ -152,6 +153,88 @@ fn sgr_mouse_reports() {
             mouse(MouseEventKind::ScrollDown, 1, 2),
         ]
     );
+}
+
+fn mouse(kind: MouseEventKind, column: u16, row: u16) -> Event {
+    Event::Mouse(MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+/// `ESC [ M` and three bytes, each a value plus 32 (coordinates from 1).
+fn normal(cb: u8, column: u8, row: u8) -> Vec<u8> {
+    [b"\x1b[M".as_slice(), &[cb + 32, column + 32, row + 32]].concat()
+}
+
+#[test]
+fn normal_mouse_reports_read_as_their_sgr_twins() {
+    let (left, middle, right) = (MouseButton::Left, MouseButton::Middle, MouseButton::Right);
+    for (cb, kind) in [
+        (0, MouseEventKind::Down(left)),
+        (1, MouseEventKind::Down(middle)),
+        (2, MouseEventKind::Down(right)),
+        (3, MouseEventKind::Up(left)),
+        (32, MouseEventKind::Drag(left)),
+        (35, MouseEventKind::Moved),
+        (64, MouseEventKind::ScrollUp),
+        (65, MouseEventKind::ScrollDown),
+    ] {
+        let x10 = normal(cb, 10, 5);
+        assert_eq!(events(&[&x10]), vec![mouse(kind, 9, 4)], "{x10:?}");
+        if cb != 3 {
+            let sgr = format!("\x1b[<{cb};10;5M");
+            assert_eq!(events(&[&x10]), events(&[sgr.as_bytes()]), "{sgr}");
+        }
+    }
+    // Shift, Alt and Ctrl as in SGR.
+    let Event::Mouse(m) = events(&[&normal(4 | 8 | 16, 1, 1)])[0] else {
+        panic!("not a mouse event");
+    };
+    assert_eq!(m.kind, MouseEventKind::Down(left));
+    assert_eq!(
+        m.modifiers,
+        KeyModifiers::SHIFT | KeyModifiers::ALT | KeyModifiers::CONTROL
+    );
+}
+
+#[test]
+fn normal_mouse_coordinates_to_their_limits() {
+    let down = MouseEventKind::Down(MouseButton::Left);
+    // The first cell, and the last the encoding holds in a byte of its own (223 from 1).
+    assert_eq!(events(&[b"\x1b[M !!"]), vec![mouse(down, 0, 0)]);
+    assert_eq!(events(&[b"\x1b[M \xff\xff"]), vec![mouse(down, 222, 222)]);
+    // Past it xterm sends 0, "223 or further": the first column it cannot name.
+    assert_eq!(events(&[b"\x1b[M \x00\x00"]), vec![mouse(down, 223, 223)]);
+    // The Linux console wraps the byte: column 240 of a 1920-pixel console is 33 + 239 - 256.
+    assert_eq!(events(&[b"\x1b[M \x10!"]), vec![mouse(down, 239, 0)]);
+    // Bytes that are control characters elsewhere are coordinates here, not keys.
+    assert_eq!(
+        events(&[b"\x1b[M \x1b\x03j"]),
+        vec![mouse(down, 250, 226), c('j')]
+    );
+}
+
+#[test]
+fn normal_mouse_garbage_is_dropped() {
+    // A button byte below 32 is no report; buttons the encoding has no name for are dropped.
+    assert_eq!(events(&[b"\x1b[M\x1f!!j"]), vec![c('j')]);
+    assert_eq!(events(&[&normal(128 + 3, 1, 1), b"j"]), vec![c('j')]);
+    // Split across reads: the report is joined; cut off by a pause: dropped whole.
+    let x10 = normal(0, 10, 5);
+    let (a, b) = x10.split_at(4);
+    assert_eq!(
+        events(&[a, b]),
+        vec![mouse(MouseEventKind::Down(MouseButton::Left), 9, 4)]
+    );
+    let mut decoder = Decoder::default();
+    let mut out = Vec::new();
+    decoder.feed(a, &mut out);
+    decoder.flush(&mut out);
+    decoder.feed(b"j", &mut out);
+    assert_eq!(out, vec![c('j')]);
 }
 
 #[test]

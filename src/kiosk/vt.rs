@@ -56,7 +56,7 @@ pub struct VtLock {
 }
 
 /// The VT number of `fd` if it is a Linux virtual terminal (/dev/tty1…/dev/tty63).
-fn vt_number(fd: RawFd) -> Option<u32> {
+pub(super) fn vt_number(fd: RawFd) -> Option<u32> {
     // SAFETY: an all-zero stat is a valid value for fstat to overwrite.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: fstat writes one struct stat through the pointer.

@@ -57,7 +57,16 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     // is drawn; keys typed meanwhile wait in the tty.
     let result = out
         .write_all(&session.take_output())
-        .and_then(|()| spawn_input(&tty, tx))
+        .and_then(|()| {
+            // The kiosk's mouse on the Linux console comes from gpm, beside the tty's bytes.
+            #[cfg(target_os = "linux")]
+            {
+                let gpm = tx.clone();
+                let on = session.app().config.kiosk && session.app().config.mouse;
+                crate::kiosk::mouse::spawn(on, move |b| gpm.send(Message::Input(b)).is_ok());
+            }
+            spawn_input(&tty, tx)
+        })
         .and_then(|()| event_loop(&mut session, &tty, &rx, &mut out));
     restore();
     result

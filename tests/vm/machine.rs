@@ -175,6 +175,19 @@ impl Machine {
         );
     }
 
+    /// Moves the machine's mouse by `dx`, `dy` and turns its wheel by `dz` (QEMU's PS/2 mouse:
+    /// relative steps, which gpm accelerates and scales to cells as it likes).
+    pub fn mouse_move(&mut self, dx: i32, dy: i32, dz: i32) {
+        let out = self.hmp(&format!("mouse_move {dx} {dy} {dz}"));
+        assert!(!out.contains("rror"), "mouse_move: {out}");
+    }
+
+    /// Sets the mouse's buttons: bit 0 left, bit 1 right, bit 2 middle; 0 releases them.
+    pub fn mouse_button(&mut self, state: u8) {
+        let out = self.hmp(&format!("mouse_button {state}"));
+        assert!(!out.contains("rror"), "mouse_button: {out}");
+    }
+
     /// Types text made of letters, digits and Enter (`\n`).
     pub fn type_text(&mut self, text: &str) {
         for c in text.chars() {
