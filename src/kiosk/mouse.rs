@@ -100,7 +100,10 @@ pub fn report(event: &[u8; EVENT_SIZE]) -> Option<Vec<u8>> {
 /// report at a time, to `send` (the tty's bytes go the same way), until `send` says no one
 /// listens. Anywhere else it does nothing.
 pub fn spawn(on: bool, send: impl FnMut(Vec<u8>) -> bool + Send + 'static) {
-    let Some(vt) = on.then(|| super::vt::vt_number(libc::STDIN_FILENO)).flatten() else {
+    let Some(vt) = on
+        .then(|| super::vt::vt_number(libc::STDIN_FILENO))
+        .flatten()
+    else {
         return;
     };
     let _ = thread::Builder::new()
