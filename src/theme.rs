@@ -32,6 +32,10 @@ impl Glyphs {
             Glyphs::Ascii
         } else if term.is_some_and(|t| t == "linux" || t.starts_with("linux-")) {
             Glyphs::Console
+        } else if cfg!(windows) && term.is_none() {
+            // The Windows console and Windows Terminal set no TERM; the console's fonts
+            // (Consolas, Cascadia) draw the console set, not every symbol of the full one.
+            Glyphs::Console
         } else {
             Glyphs::Unicode
         }
@@ -48,16 +52,19 @@ impl Glyphs {
 }
 
 /// True when the locale that applies (LC_ALL, then LC_CTYPE, then LANG; the first one set and
-/// non-empty) names UTF-8. With none set, the C locale applies, which is not UTF-8.
+/// non-empty) names UTF-8. With none set, the C locale applies on Unix, which is not UTF-8; on
+/// Windows, where these variables are rarely set, the console takes Unicode whatever they say
+/// (Rust's standard output writes to it in UTF-16).
 pub fn locale_is_utf8(lc_all: Option<&str>, lc_ctype: Option<&str>, lang: Option<&str>) -> bool {
     let locale = [lc_all, lc_ctype, lang]
         .into_iter()
         .flatten()
         .find(|v| !v.is_empty());
-    locale.is_some_and(|l| {
-        let l = l.to_ascii_lowercase();
-        l.contains("utf-8") || l.contains("utf8")
-    })
+    let Some(locale) = locale else {
+        return cfg!(windows);
+    };
+    let locale = locale.to_ascii_lowercase();
+    locale.contains("utf-8") || locale.contains("utf8")
 }
 
 /// Every symbol the interface draws.
@@ -349,13 +356,21 @@ mod tests {
             Some("sv_SE.UTF-8")
         ));
         assert!(!locale_is_utf8(None, None, Some("sv_SE.ISO-8859-1")));
-        assert!(!locale_is_utf8(None, None, None));
+        // Unset: the C locale on Unix; the console's Unicode on Windows.
+        assert_eq!(locale_is_utf8(None, None, None), cfg!(windows));
         assert!(locale_is_utf8(Some(""), None, Some("C.UTF-8")));
     }
 
     #[test]
     fn glyphs_from_term_and_locale() {
         let utf8 = Some("C.UTF-8");
+        // Nothing set: Windows' console, or a Unix process started with an empty environment.
+        let bare = if cfg!(windows) {
+            Glyphs::Console
+        } else {
+            Glyphs::Ascii
+        };
+        assert_eq!(Glyphs::detect(None, None, None, None), bare);
         assert_eq!(
             Glyphs::detect(Some("xterm-256color"), None, None, utf8),
             Glyphs::Unicode
