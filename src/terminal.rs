@@ -33,3 +33,12 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     style::force_color_output(true);
     platform::run(app, admin_exit)
 }
+
+/// Restores the terminal (or the Windows console) before the default panic message is printed.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        platform::restore();
+        previous(info);
+    }));
+}

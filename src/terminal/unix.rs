@@ -45,7 +45,7 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     let _vt = crate::kiosk::lock_vt(app.config.kiosk);
     let (tx, rx) = mpsc::channel();
     spawn_signals(tx.clone())?;
-    install_panic_hook();
+    super::install_panic_hook();
     if let Err(e) = enter() {
         restore();
         return Err(e);
@@ -196,15 +196,6 @@ pub fn restore() {
     let _ = out.write_all(LEAVE);
     let _ = out.flush();
     let _ = terminal::disable_raw_mode();
-}
-
-/// Restores the terminal before the default panic message is printed.
-fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore();
-        previous(info);
-    }));
 }
 
 /// Blocks in `poll` until the tty has input (false) or is gone (true).

@@ -24,7 +24,7 @@ pub fn run(app: App, admin_exit: Option<KeySpec>) -> io::Result<i32> {
     // Turns on ENABLE_VIRTUAL_TERMINAL_PROCESSING on the console's output, so the frame
     // writer's sequences are drawn rather than shown.
     ansi_support::supports_ansi();
-    install_panic_hook();
+    super::install_panic_hook();
     KIOSK.store(app.config.kiosk, Ordering::SeqCst);
     // SAFETY: registers a function with the signature the console calls.
     if unsafe { SetConsoleCtrlHandler(Some(on_break), 1) } == 0 {
@@ -104,13 +104,4 @@ pub fn restore() {
     let _ = out.flush();
     let _ = execute!(out, DisableMouseCapture);
     let _ = terminal::disable_raw_mode();
-}
-
-/// Restores the console before the default panic message is printed.
-fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore();
-        previous(info);
-    }));
 }
