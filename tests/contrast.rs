@@ -7,6 +7,9 @@
 
 use std::time::Instant;
 
+#[path = "common/palette.rs"]
+mod palette;
+
 use malbild::app::{Action, App, Config};
 use malbild::content::Outline;
 use ratatui::buffer::Buffer;
@@ -43,27 +46,13 @@ const BACKGROUNDS: [Background; 2] = [
 
 /// The palette index of a named colour, `None` for the terminal's default.
 fn index(colour: Color) -> Option<usize> {
-    Some(match colour {
-        Color::Reset => return None,
-        Color::Black => 0,
-        Color::Red => 1,
-        Color::Green => 2,
-        Color::Yellow => 3,
-        Color::Blue => 4,
-        Color::Magenta => 5,
-        Color::Cyan => 6,
-        Color::Gray => 7,
-        Color::DarkGray => 8,
-        Color::LightRed => 9,
-        Color::LightGreen => 10,
-        Color::LightYellow => 11,
-        Color::LightBlue => 12,
-        Color::LightMagenta => 13,
-        Color::LightCyan => 14,
-        Color::White => 15,
-        Color::Indexed(i) if i < 16 => usize::from(i),
-        other => panic!("a colour outside the 16 base colours: {other:?}"),
-    })
+    match colour {
+        Color::Reset => None,
+        other => Some(
+            palette::base16(other)
+                .unwrap_or_else(|| panic!("a colour outside the 16 base colours: {other:?}")),
+        ),
+    }
 }
 
 /// WCAG relative luminance of an sRGB colour.

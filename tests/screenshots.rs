@@ -9,6 +9,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
+#[path = "common/palette.rs"]
+mod palette;
+
 use malbild::app::{Action, App, Config};
 use malbild::content::Outline;
 use ratatui::Terminal;
@@ -40,25 +43,9 @@ const PALETTE: [&str; 16] = [
 fn rgb(colour: Color) -> Option<String> {
     let index = match colour {
         Color::Reset => return None,
-        Color::Black => 0,
-        Color::Red => 1,
-        Color::Green => 2,
-        Color::Yellow => 3,
-        Color::Blue => 4,
-        Color::Magenta => 5,
-        Color::Cyan => 6,
-        Color::Gray => 7,
-        Color::DarkGray => 8,
-        Color::LightRed => 9,
-        Color::LightGreen => 10,
-        Color::LightYellow => 11,
-        Color::LightBlue => 12,
-        Color::LightMagenta => 13,
-        Color::LightCyan => 14,
-        Color::White => 15,
-        Color::Indexed(i) if i < 16 => usize::from(i),
         Color::Rgb(r, g, b) => return Some(format!("#{r:02x}{g:02x}{b:02x}")),
-        other => panic!("{other:?} is outside the 16 colours a screenshot shows"),
+        other => palette::base16(other)
+            .unwrap_or_else(|| panic!("{other:?} is outside the 16 colours a screenshot shows")),
     };
     Some(PALETTE[index].to_string())
 }
