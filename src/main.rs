@@ -32,7 +32,11 @@ fn main() -> ExitCode {
     let options = match cli::parse(std::env::args_os().skip(1)) {
         Ok(o) => o,
         Err((e, lang)) => {
-            let more = lang.pick("Se malbild --help.", "See malbild --help.");
+            let more = lang.pick(
+                "Se malbild --help.",
+                "See malbild --help.",
+                "Katso malbild --help.",
+            );
             return fail(&format!("malbild: {}\n{more}", clean(&e.0)));
         }
     };
@@ -82,6 +86,7 @@ fn unknown_goal(id: &str, outline: &Outline, lang: Lang) -> String {
     lang.pick(
         format!("malbild: det finns inget mål med id \"{id}\".\nGiltiga id: {ids}"),
         format!("malbild: there is no goal with the id \"{id}\".\nValid ids: {ids}"),
+        format!("malbild: tunnisteella \"{id}\" ei ole tavoitetta.\nKelvolliset tunnisteet: {ids}"),
     )
 }
 

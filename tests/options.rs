@@ -191,3 +191,49 @@ fn ascii_applies_to_what_is_printed_and_said() {
             .contains("Hållbarhet")
     );
 }
+
+/// `--lang fi`: the refusals, `--check`'s answers and `--help` in Finnish; what is printed is
+/// the document, which has no interface words, so it is the same in every language.
+#[test]
+fn finnish_is_spoken_everywhere() {
+    assert_eq!(
+        refusal(&["--print", "--kiosk", "--lang", "fi"]),
+        "malbild: --kiosk koskee käyttöliittymää, eikä sitä voi käyttää yhdessä valitsimen \
+         --print tai --format kanssa"
+    );
+    assert_eq!(
+        refusal(&["--lang", "fi", "--bogus"]),
+        "malbild: tuntematon argumentti \"--bogus\""
+    );
+    assert_eq!(
+        refusal(&["--lang", "xx"]),
+        "malbild: okänt språk \"xx\": välj sv, en eller fi"
+    );
+    assert_eq!(
+        stdout(&["--check", "--lang", "fi"]),
+        "Sisäänrakennettu asiakirja on kelvollinen (näkökulmia 3, tavoitteita 6); tiedoston voi \
+         tarkistaa komennolla --check --data TIEDOSTO\n"
+    );
+    let help = stdout(&["--help", "--lang", "fi"]);
+    assert!(help.contains("Käyttö: malbild [VALITSIMET]"), "{help}");
+    for format in ["text", "markdown"] {
+        assert_eq!(
+            stdout(&["--print", "--format", format, "--lang", "fi"]),
+            stdout(&["--print", "--format", format, "--lang", "sv"]),
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("malbild-fi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("typo.ron");
+    let source = include_str!("../data/smedjebacken.ron").replacen("title:", "titel:", 1);
+    std::fs::write(&file, &source).unwrap();
+    let o = run(&["--check", "--lang", "fi", "--data", file.to_str().unwrap()]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(": asiakirja: tuntematon kenttä `titel`"),
+        "{err}"
+    );
+    assert!(err.contains("\n    vinkki: tarkoititko `title`?"), "{err}");
+}

@@ -101,7 +101,7 @@ pub enum Parsed {
 pub fn parse(args: &[String]) -> Result<Parsed, String> {
     let mut args = Args::new(args);
     let lang = args.lang();
-    let say = |sv: String, en: String| lang.pick(sv, en);
+    let say = |sv: String, en: String, fi: String| lang.pick(sv, en, fi);
     let mut s = Settings::default();
     let mut help = false;
     while let Some(name) = args.next_arg() {
@@ -110,6 +110,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                 say(
                     format!("{name} behöver ett värde"),
                     format!("{name} needs a value"),
+                    format!("{name} tarvitsee arvon"),
                 )
             })
         };
@@ -121,6 +122,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                     say(
                         format!("{name} vill ha ett tal från 1 till {max}, inte \"{v}\""),
                         format!("{name} takes a number from 1 to {max}, not \"{v}\""),
+                        format!("{name}: anna luku väliltä 1–{max}, ei \"{v}\""),
                     )
                 })
         };
@@ -132,6 +134,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                     say(
                         format!("--listen vill ha ADRESS:PORT, inte \"{v}\""),
                         format!("--listen takes ADDRESS:PORT, not \"{v}\""),
+                        format!("--listen: anna OSOITE:PORTTI, ei \"{v}\""),
                     )
                 })?;
             }
@@ -153,8 +156,9 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                 let v = value()?;
                 s.lang = Lang::parse(&v).ok_or_else(|| {
                     say(
-                        format!("okänt språk \"{v}\": välj sv eller en"),
-                        format!("unknown language \"{v}\": choose sv or en"),
+                        format!("okänt språk \"{v}\": välj sv, en eller fi"),
+                        format!("unknown language \"{v}\": choose sv, en or fi"),
+                        format!("tuntematon kieli \"{v}\": valitse sv, en tai fi"),
                     )
                 })?;
             }
@@ -163,6 +167,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                 return Err(say(
                     format!("okänt argument \"{other}\". Se malbild serve --help."),
                     format!("unknown argument \"{other}\". See malbild serve --help."),
+                    format!("tuntematon argumentti \"{other}\". Katso malbild serve --help."),
                 ));
             }
         }
@@ -176,7 +181,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
 
 /// The `serve --help` text.
 pub fn help(lang: Lang) -> &'static str {
-    lang.pick(HELP_SV, HELP_EN)
+    lang.pick(HELP_SV, HELP_EN, HELP_FI)
 }
 
 const HELP_SV: &str = "\
@@ -201,7 +206,7 @@ Användning: malbild serve [ALTERNATIV]
   --max-session SEK     ingen session längre än SEK sekunder (standard 3600)
   --kiosk               kioskläge: ingen tangent avslutar
   --data FIL            läs innehållet från FIL
-  --lang SPRÅK          sv (standard) eller en
+  --lang SPRÅK          sv (standard), en eller fi
   -h, --help            visa den här hjälpen
 
 Besökare ansluter med: ssh -p PORT värd
@@ -229,10 +234,39 @@ Usage: malbild serve [OPTIONS]
   --max-session SECS    no session longer than SECS seconds (default 3600)
   --kiosk               kiosk mode: no key quits
   --data FILE           read the content from FILE
-  --lang LANG           sv (default) or en
+  --lang LANG           sv (default), en or fi
   -h, --help            show this help
 
 Visitors connect with: ssh -p PORT host
+";
+
+const HELP_FI: &str = "\
+malbild serve – visio ja tavoitteet SSH:n kautta, kenelle tahansa, ilman tunnusta
+
+Käyttö: malbild serve [VALITSIMET]
+
+  --listen OSOITE:PORTTI
+                        missä palvelin kuuntelee (oletus 127.0.0.1:2222)
+  --host-key TIEDOSTO   palvelimen avain (Ed25519); luodaan ensimmäisellä kerralla.
+                        Oletus systemd:n alla: $STATE_DIRECTORY/host_ed25519_key;
+                        käsin käynnistettynä: $XDG_STATE_HOME/malbild/host_ed25519_key
+                        tai ~/.local/state/malbild/host_ed25519_key
+  --max-sessions N      enintään N istuntoa yhtä aikaa (oletus 64)
+  --max-per-ip N        enintään N istuntoa yhtä aikaa osoitetta kohden (oletus 16)
+  --login-grace SEK     enintään SEK sekuntia yhteydestä käynnissä olevaan
+                        päätteeseen (oletus 15)
+  --max-startups N      enintään N yhteyttä, jotka eivät vielä ole istuntoja
+                        (oletus 64)
+  --max-startups-per-ip N
+                        enintään N sellaista osoitetta kohden (oletus 8)
+  --idle-timeout SEK    lopeta, kun mitään ei ole painettu SEK sekuntiin (oletus 600)
+  --max-session SEK     istunto kestää enintään SEK sekuntia (oletus 3600)
+  --kiosk               kioskitila: mikään näppäin ei lopeta
+  --data TIEDOSTO       lue sisältö tiedostosta TIEDOSTO
+  --lang KIELI          sv (oletus), en tai fi
+  -h, --help            näytä tämä ohje
+
+Vierailijat yhdistävät komennolla: ssh -p PORTTI palvelin
 ";
 
 #[cfg(test)]
