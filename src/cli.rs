@@ -54,10 +54,14 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageError(pub String);
 
-/// Parses the arguments after the program name.
-pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, (UsageError, Lang)> {
+/// Parses the arguments after the program name; without `--lang` the interface speaks
+/// `locale`'s language (see [`Lang::from_locale`]).
+pub fn parse(
+    args: impl IntoIterator<Item = OsString>,
+    locale: Lang,
+) -> Result<Options, (UsageError, Lang)> {
     let mut args = Args::new(args);
-    let lang = args.lang();
+    let lang = args.lang().unwrap_or(locale);
     parse_args(&mut args, lang).map_err(|e| (e, lang))
 }
 
@@ -353,7 +357,7 @@ mod tests {
     use super::*;
 
     fn parse_args(args: &[&str]) -> Result<Options, UsageError> {
-        parse(args.iter().map(OsString::from)).map_err(|(e, _)| e)
+        parse(args.iter().map(OsString::from), Lang::Sv).map_err(|(e, _)| e)
     }
 
     #[test]

@@ -27,6 +27,37 @@ impl Lang {
         }
     }
 
+    /// The language a locale asks for: of `LC_ALL`, `LC_MESSAGES` and `LANG`, the first that is
+    /// set and not empty; its language code (before `_`, `.` or `@`) `fi` is Finnish, `en`
+    /// English, anything else Swedish. `None` when none is set.
+    pub fn from_locale(
+        lc_all: Option<&str>,
+        lc_messages: Option<&str>,
+        lang: Option<&str>,
+    ) -> Option<Lang> {
+        let locale = [lc_all, lc_messages, lang]
+            .into_iter()
+            .flatten()
+            .find(|v| !v.is_empty())?;
+        let code = locale.split(['_', '.', '@']).next().unwrap_or_default();
+        Some(match code.to_ascii_lowercase().as_str() {
+            "fi" => Lang::Fi,
+            "en" => Lang::En,
+            _ => Lang::Sv,
+        })
+    }
+
+    /// The language of this process's locale; Swedish when none is set.
+    pub fn from_env() -> Lang {
+        let var = |name| std::env::var(name).ok();
+        Lang::from_locale(
+            var("LC_ALL").as_deref(),
+            var("LC_MESSAGES").as_deref(),
+            var("LANG").as_deref(),
+        )
+        .unwrap_or_default()
+    }
+
     /// Of a Swedish, an English and a Finnish version, the one in this language: the one way
     /// the app chooses between them, for a word, a message or a whole table.
     pub fn pick<T>(self, sv: T, en: T, fi: T) -> T {
@@ -400,6 +431,33 @@ mod tests {
         assert_eq!(Lang::parse("FI"), Some(Lang::Fi));
         assert_eq!(Lang::parse("suomi"), Some(Lang::Fi));
         assert_eq!(Lang::parse("fr"), None);
+    }
+
+    #[test]
+    fn the_locale_chooses_the_language() {
+        let from = Lang::from_locale;
+        assert_eq!(from(None, None, None), None);
+        assert_eq!(from(Some(""), Some(""), Some("")), None);
+        assert_eq!(from(None, None, Some("fi_FI.UTF-8")), Some(Lang::Fi));
+        assert_eq!(from(None, None, Some("fi")), Some(Lang::Fi));
+        assert_eq!(from(None, None, Some("en_GB.UTF-8")), Some(Lang::En));
+        assert_eq!(from(None, None, Some("sv_SE.UTF-8")), Some(Lang::Sv));
+        assert_eq!(from(None, None, Some("C.UTF-8")), Some(Lang::Sv));
+        assert_eq!(from(None, None, Some("POSIX")), Some(Lang::Sv));
+        // Filipino is not Finnish, though its code begins with "fi".
+        assert_eq!(from(None, None, Some("fil_PH.UTF-8")), Some(Lang::Sv));
+        assert_eq!(from(None, None, Some("FI_fi@euro")), Some(Lang::Fi));
+        // LC_ALL, then LC_MESSAGES, then LANG: the first set and not empty.
+        let (fi, en, sv) = (
+            Some("fi_FI.UTF-8"),
+            Some("en_US.UTF-8"),
+            Some("sv_SE.UTF-8"),
+        );
+        assert_eq!(from(fi, en, sv), Some(Lang::Fi));
+        assert_eq!(from(None, en, fi), Some(Lang::En));
+        assert_eq!(from(Some(""), en, fi), Some(Lang::En));
+        assert_eq!(from(Some(""), Some(""), fi), Some(Lang::Fi));
+        assert_eq!(from(Some("C"), en, fi), Some(Lang::Sv));
     }
 
     #[test]

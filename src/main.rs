@@ -29,7 +29,7 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|a| a == "serve") {
         return serve(std::env::args_os().skip(2).collect());
     }
-    let options = match cli::parse(std::env::args_os().skip(1)) {
+    let options = match cli::parse(std::env::args_os().skip(1), Lang::from_env()) {
         Ok(o) => o,
         Err((e, lang)) => {
             let more = lang.pick(
@@ -202,6 +202,8 @@ fn serve(args: Vec<std::ffi::OsString>) -> ExitCode {
 
 #[cfg(not(feature = "serve"))]
 fn serve(args: Vec<std::ffi::OsString>) -> ExitCode {
-    let lang = malbild::args::Args::new(&args).lang();
+    let lang = malbild::args::Args::new(&args)
+        .lang()
+        .unwrap_or_else(malbild::i18n::Lang::from_env);
     fail(&format!("malbild serve: {}", lang.strings().no_serve))
 }

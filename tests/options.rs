@@ -5,10 +5,20 @@ use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_malbild");
 
-/// Runs malbild in a directory with no data file, stdout and stderr piped.
+/// Runs malbild in a directory with no data file, stdout and stderr piped, in a locale that
+/// asks for no language (so Swedish) whatever the machine's is.
 fn run(args: &[&str]) -> Output {
+    run_in(args, &[("LANG", "C.UTF-8")])
+}
+
+/// Runs malbild with only the locale variables `locale`.
+fn run_in(args: &[&str], locale: &[(&str, &str)]) -> Output {
     Command::new(BIN)
         .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .envs(locale.iter().copied())
         .current_dir(std::env::temp_dir())
         .stdin(Stdio::null())
         .output()
@@ -236,4 +246,42 @@ fn finnish_is_spoken_everywhere() {
         "{err}"
     );
     assert!(err.contains("\n    vinkki: tarkoititko `title`?"), "{err}");
+}
+
+/// Without `--lang`, LC_ALL, then LC_MESSAGES, then LANG (the first set and not empty) choose
+/// the language: fi… Finnish, en… English, anything else Swedish; `--lang` wins over them.
+#[test]
+fn the_locale_chooses_the_language_unless_lang_is_given() {
+    let first_line = |args: &[&str], locale: &[(&str, &str)]| {
+        let o = run_in(args, locale);
+        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        let err = String::from_utf8(o.stderr).unwrap();
+        err.lines().next().unwrap_or_default().to_string()
+    };
+    let fi = "malbild: tuntematon argumentti \"--bogus\"";
+    let en = "malbild: unknown argument \"--bogus\"";
+    let sv = "malbild: okänt argument \"--bogus\"";
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("LANG", "fi_FI.UTF-8")], fi),
+        (&[("LANG", "en_GB.UTF-8")], en),
+        (&[("LANG", "sv_SE.UTF-8")], sv),
+        (&[], sv),
+        (
+            &[("LC_MESSAGES", "fi_FI.UTF-8"), ("LANG", "en_GB.UTF-8")],
+            fi,
+        ),
+        (
+            &[("LC_ALL", "en_US.UTF-8"), ("LC_MESSAGES", "fi_FI.UTF-8")],
+            en,
+        ),
+        (&[("LC_ALL", ""), ("LANG", "fi_FI.UTF-8")], fi),
+    ];
+    for (locale, said) in cases {
+        assert_eq!(first_line(&["--bogus"], locale), *said, "{locale:?}");
+    }
+    let finnish = [("LANG", "fi_FI.UTF-8")];
+    assert_eq!(first_line(&["--bogus", "--lang", "sv"], &finnish), sv);
+    let o = run_in(&["--check"], &finnish);
+    let said = String::from_utf8(o.stdout).unwrap();
+    assert!(said.starts_with("Sisäänrakennettu asiakirja"), "{said}");
 }
