@@ -33,7 +33,8 @@ type Key = String;
 
 fn key_of(app: &App) -> Key {
     format!(
-        "{:?}|{}|{:?}|{}|{}|{}|{:?}|{:?}|{}|{}|{:?}",
+        "{:?}|{:?}|{}|{:?}|{}|{}|{}|{:?}|{:?}|{}|{}|{:?}",
+        app.lang,
         app.expanded,
         app.selected,
         app.focus,

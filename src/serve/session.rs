@@ -182,7 +182,7 @@ pub(crate) async fn run(
     let app = visit.session.app();
     let (width, height, dropped) = (app.width, app.height, visit.dropped);
     // The goodbye in the language the visitor was reading.
-    let text = messages(app.config.lang);
+    let text = messages(app.lang);
     drop(visit);
     let goodbye = match end {
         End::Idle => Some(text.idle),
