@@ -315,7 +315,7 @@ Käyttö: malbild serve [VALITSIMET]
   --kiosk               kioskitila: mikään näppäin ei lopeta
   --data TIEDOSTO       lue sisältö tiedostosta TIEDOSTO
   --lang KIELI          sv, en tai fi kaikille; muuten vierailijan LANG/LC_*,
-                        ilman sitä palvelimen oma (ilman mitään ruotsi)
+                        ilman sitä palvelimen oma (jos sitäkään ei ole, ruotsi)
   -h, --help            näytä tämä ohje
 
 Vierailijat yhdistävät komennolla: ssh -p PORTTI palvelin
