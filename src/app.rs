@@ -66,6 +66,8 @@ pub enum Action {
     },
     ToggleColour,
     Copy,
+    /// The next interface language: Swedish, Finnish, English, Swedish.
+    NextLang,
     /// Input that asks for nothing but still counts as someone being there.
     Touch,
     /// A deadline fell due (idle reset, carousel step).
@@ -203,6 +205,9 @@ pub struct App {
     index: std::sync::OnceLock<Index>,
     pub config: Config,
     pub colour: bool,
+    /// The interface language now: the configured one until the language key changes it,
+    /// and again after an idle reset.
+    pub lang: Lang,
     pub expanded: Vec<bool>,
     pub selected: usize,
     pub focus: Focus,
@@ -234,9 +239,11 @@ impl App {
         let index = std::sync::OnceLock::new();
         let n = outline.nodes.len();
         let colour = config.colour;
+        let lang = config.lang;
         let mut app = App {
             index,
             colour,
+            lang,
             expanded: vec![true; n],
             selected: 0,
             focus: Focus::Tree,
@@ -265,7 +272,7 @@ impl App {
 
     /// The interface strings.
     pub fn strings(&self) -> &'static Strings {
-        self.config.lang.strings()
+        self.lang.strings()
     }
 
     /// The symbol set.
@@ -462,6 +469,7 @@ impl App {
                 Action::Resize { width, height } => self.resize(width, height),
                 Action::Tick => self.tick(now),
                 Action::ToggleColour => self.toggle_colour(),
+                Action::NextLang => self.next_lang(),
                 _ => false,
             };
         }
@@ -502,6 +510,7 @@ impl App {
             Action::Resize { width, height } => self.resize(width, height),
             Action::ToggleColour => self.toggle_colour(),
             Action::Copy => self.copy(),
+            Action::NextLang => self.next_lang(),
             Action::Touch => false,
             Action::Tick => self.tick(now),
         }
@@ -610,6 +619,7 @@ impl App {
         self.detail_scroll = 0;
         self.status = None;
         self.colour = self.config.colour;
+        self.lang = self.config.lang;
         self.dirty = false;
     }
 

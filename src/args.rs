@@ -16,7 +16,7 @@ pub struct Args {
     rest: std::vec::IntoIter<String>,
     /// The value after `=` of the option just read.
     inline: Option<String>,
-    lang: Lang,
+    lang: Option<Lang>,
 }
 
 impl Args {
@@ -38,8 +38,9 @@ impl Args {
         }
     }
 
-    /// The language of the last `--lang` whose value is one; Swedish without any.
-    pub fn lang(&self) -> Lang {
+    /// The language of the last `--lang` whose value is one; `None` without any, when the
+    /// locale chooses.
+    pub fn lang(&self) -> Option<Lang> {
         self.lang
     }
 
@@ -64,8 +65,8 @@ impl Args {
 }
 
 /// The `--lang` asked for, read ahead of the options.
-fn language(args: &[String]) -> Lang {
-    let mut lang = Lang::default();
+fn language(args: &[String]) -> Option<Lang> {
+    let mut lang = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let value = match a.strip_prefix("--lang=") {
@@ -74,7 +75,7 @@ fn language(args: &[String]) -> Lang {
             None => None,
         };
         if let Some(l) = value.and_then(Lang::parse) {
-            lang = l;
+            lang = Some(l);
         }
     }
     lang
@@ -122,11 +123,12 @@ mod tests {
     #[test]
     fn the_last_known_language_wins_wherever_it_stands() {
         let lang = |args: &[&str]| Args::new(args).lang();
-        assert_eq!(lang(&[]), Lang::Sv);
-        assert_eq!(lang(&["--bogus", "--lang", "en"]), Lang::En);
-        assert_eq!(lang(&["--lang=en", "--lang", "xx"]), Lang::En);
-        assert_eq!(lang(&["--lang=en", "--lang=sv"]), Lang::Sv);
-        assert_eq!(lang(&["--lang"]), Lang::Sv);
+        assert_eq!(lang(&[]), None);
+        assert_eq!(lang(&["--bogus", "--lang", "en"]), Some(Lang::En));
+        assert_eq!(lang(&["--lang=en", "--lang", "xx"]), Some(Lang::En));
+        assert_eq!(lang(&["--lang=en", "--lang=sv"]), Some(Lang::Sv));
+        assert_eq!(lang(&["--lang=fi"]), Some(Lang::Fi));
+        assert_eq!(lang(&["--lang"]), None);
     }
 
     /// Non-UTF-8 bytes, as a Unix command line can hold them.

@@ -54,15 +54,19 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageError(pub String);
 
-/// Parses the arguments after the program name.
-pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, (UsageError, Lang)> {
+/// Parses the arguments after the program name; without `--lang` the interface speaks
+/// `locale`'s language (see [`Lang::from_locale`]).
+pub fn parse(
+    args: impl IntoIterator<Item = OsString>,
+    locale: Lang,
+) -> Result<Options, (UsageError, Lang)> {
     let mut args = Args::new(args);
-    let lang = args.lang();
+    let lang = args.lang().unwrap_or(locale);
     parse_args(&mut args, lang).map_err(|e| (e, lang))
 }
 
 fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
-    let err = |sv: String, en: String| UsageError(lang.pick(sv, en));
+    let err = |sv: String, en: String, fi: String| UsageError(lang.pick(sv, en, fi));
     let mut o = Options {
         mouse: true,
         lang,
@@ -77,6 +81,7 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
                 err(
                     format!("{name} behöver ett värde ({what})"),
                     format!("{name} needs a value ({what})"),
+                    format!("{name} tarvitsee arvon ({what})"),
                 )
             })
         };
@@ -92,11 +97,12 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
             "--goal" => o.goal = Some(value("ID")?),
             "--data" => o.data = Some(PathBuf::from(value("FILE")?)),
             "--lang" => {
-                let v = value("sv|en")?;
+                let v = value("sv|en|fi")?;
                 if Lang::parse(&v).is_none() {
                     return Err(err(
-                        format!("okänt språk \"{v}\": välj sv eller en"),
-                        format!("unknown language \"{v}\": choose sv or en"),
+                        format!("okänt språk \"{v}\": välj sv, en eller fi"),
+                        format!("unknown language \"{v}\": choose sv, en or fi"),
+                        format!("tuntematon kieli \"{v}\": valitse sv, en tai fi"),
                     ));
                 }
             }
@@ -107,6 +113,7 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
                     err(
                         format!("okänt format \"{v}\": välj text eller markdown"),
                         format!("unknown format \"{v}\": choose text or markdown"),
+                        format!("tuntematon muoto \"{v}\": valitse text tai markdown"),
                     )
                 })?;
             }
@@ -120,6 +127,7 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
                         return Err(err(
                             format!("okänt val för {name}: \"{v}\" (auto, always eller never)"),
                             format!("unknown choice for {name}: \"{v}\" (auto, always or never)"),
+                            format!("{name}: tuntematon valinta \"{v}\" (auto, always tai never)"),
                         ));
                     }
                 };
@@ -130,6 +138,7 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
                     err(
                         format!("\"{v}\" är ingen tangent som --admin-exit förstår (t.ex. F12, ctrl-alt-q)"),
                         format!("\"{v}\" is not a key --admin-exit understands (e.g. F12, ctrl-alt-q)"),
+                        format!("--admin-exit ei tunne näppäintä \"{v}\" (esim. F12, ctrl-alt-q)"),
                     )
                 })?);
             }
@@ -143,6 +152,7 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
                         err(
                             format!("{name} vill ha sekunder, 1 till 86400, inte \"{v}\""),
                             format!("{name} takes seconds, 1 to 86400, not \"{v}\""),
+                            format!("{name}: anna sekunnit väliltä 1–86400, ei \"{v}\""),
                         )
                     })?;
                 let d = Duration::from_secs(secs);
@@ -157,6 +167,7 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
                 return Err(err(
                     format!("okänt argument \"{other}\""),
                     format!("unknown argument \"{other}\""),
+                    format!("tuntematon argumentti \"{other}\""),
                 ));
             }
         }
@@ -171,12 +182,14 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
         return Err(err(
             "--carousel fungerar bara med --kiosk".into(),
             "--carousel works only with --kiosk".into(),
+            "--carousel toimii vain yhdessä valitsimen --kiosk kanssa".into(),
         ));
     }
     if o.admin_exit.is_some() && !o.kiosk {
         return Err(err(
             "--admin-exit fungerar bara med --kiosk".into(),
             "--admin-exit works only with --kiosk".into(),
+            "--admin-exit toimii vain yhdessä valitsimen --kiosk kanssa".into(),
         ));
     }
     Ok(o)
@@ -237,7 +250,7 @@ impl Options {
 
 /// The `--help` text.
 pub fn help(lang: Lang) -> &'static str {
-    lang.pick(HELP_SV, HELP_EN)
+    lang.pick(HELP_SV, HELP_EN, HELP_FI)
 }
 
 const HELP_SV: &str = "\
@@ -264,7 +277,7 @@ Med skärmläsare eller punktskriftsdisplay: malbild --screen-reader
   --ascii              bara ASCII, i gränssnittet och innehållet (å blir a)
                        och i allt som skrivs ut
   --screen-reader      en ruta i taget utan ramar, markören syns där valet är
-  --lang SPRÅK         sv (standard) eller en
+  --lang SPRÅK         sv (standard), en eller fi
   -h, --help           visa den här hjälpen
   -V, --version        visa versionen
 
@@ -297,7 +310,7 @@ With a screen reader or a braille display: malbild --screen-reader
   --ascii              ASCII only, in the interface and the content (å becomes a)
                        and in everything written
   --screen-reader      one pane at a time, no borders, the cursor shown on the selection
-  --lang LANG          sv (default) or en
+  --lang LANG          sv (default), en or fi
   -h, --help           show this help
   -V, --version        show the version
 
@@ -306,12 +319,45 @@ that only the interface uses (--kiosk, --color, ...) are then refused, as with
 --print and --check.
 ";
 
+const HELP_FI: &str = "\
+malbild – Smedjebackenin kunnan visio ja tavoitteet päätteessä
+
+Käyttö: malbild [VALITSIMET]
+        malbild serve [VALITSIMET]   (SSH-palvelin; katso malbild serve --help)
+
+Ruudunlukijan tai pistenäytön kanssa: malbild --screen-reader
+
+  --goal ID            aloita tavoitteesta, näkökulmasta tai visiosta
+  --print, -p          kirjoita asiakirja stdoutiin ja lopeta; valitsimen --goal
+                       kanssa vain se osa (näkökulma tavoitteineen)
+  --format MUOTO       text (oletus) tai markdown; tulostaa kuten --print
+  --data TIEDOSTO      lue sisältö tiedostosta TIEDOSTO sisäänrakennetun sijaan
+  --check              tarkista sisältö ja lopeta (0 kelvollinen, 2 virheitä)
+  --kiosk              kioskitila: mikään näppäin ei lopeta
+  --admin-exit NÄPPÄIN näppäin, joka lopettaa kioskitilan (esim. F12, ctrl-alt-q)
+  --idle-reset SEK     takaisin alkuun, kun mitään ei ole painettu SEK sekuntiin
+                       (oletus 120 kioskitilassa, muuten pois)
+  --carousel SEK       kioskitilassa: näytä rivit vuorotellen palautuksen jälkeen
+  --no-mouse           ei hiirtä
+  --color MILLOIN      auto (oletus, noudattaa NO_COLORia), always tai never
+  --ascii              vain ASCII, käyttöliittymässä ja sisällössä (å:sta tulee a)
+                       ja kaikessa tulostetussa
+  --screen-reader      yksi ruutu kerrallaan ilman kehyksiä, kohdistin valinnan kohdalla
+  --lang KIELI         sv (oletus), en tai fi
+  -h, --help           näytä tämä ohje
+  -V, --version        näytä versio
+
+Kun stdout ei ole pääte, teksti tulostetaan kuten valitsimella --print.
+Valitsimet, jotka koskevat vain käyttöliittymää (--kiosk, --color, ...),
+hylätään silloin, kuten valitsimien --print ja --check kanssa.
+";
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse_args(args: &[&str]) -> Result<Options, UsageError> {
-        parse(args.iter().map(OsString::from)).map_err(|(e, _)| e)
+        parse(args.iter().map(OsString::from), Lang::Sv).map_err(|(e, _)| e)
     }
 
     #[test]

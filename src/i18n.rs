@@ -1,6 +1,8 @@
-//! Every string of the interface, in Swedish and English. Content stays as the data file has it.
+//! Every string of the interface, in Swedish, English and Finnish. Content stays as the data
+//! file has it.
 //!
-//! Every choice between the two goes through [`Lang::pick`].
+//! Every choice between them goes through [`Lang::pick`], which takes all three: a string
+//! missing in one language does not compile.
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -8,30 +10,67 @@ pub enum Lang {
     #[default]
     Sv,
     En,
+    Fi,
 }
 
 impl Lang {
-    /// Parses `sv` or `en`.
+    /// Every language, in the order the on-screen switch steps through them.
+    pub const ALL: [Lang; 3] = [Lang::Sv, Lang::Fi, Lang::En];
+
+    /// Parses `sv`, `en` or `fi`.
     pub fn parse(s: &str) -> Option<Lang> {
-        match s.to_ascii_lowercase().as_str() {
-            "sv" | "swedish" | "svenska" => Some(Lang::Sv),
-            "en" | "english" | "engelska" => Some(Lang::En),
+        match s.to_lowercase().as_str() {
+            "sv" | "swedish" | "svenska" | "ruotsi" => Some(Lang::Sv),
+            "en" | "english" | "engelska" | "englanti" => Some(Lang::En),
+            "fi" | "finnish" | "finska" | "suomi" => Some(Lang::Fi),
             _ => None,
         }
     }
 
-    /// Of a Swedish and an English version, the one in this language: the one way the app
-    /// chooses between them, for a word, a message or a whole table.
-    pub fn pick<T>(self, sv: T, en: T) -> T {
+    /// The language a locale asks for: of `LC_ALL`, `LC_MESSAGES` and `LANG`, the first that is
+    /// set and not empty; its language code (before `_`, `.` or `@`) `fi` is Finnish, `en`
+    /// English, anything else Swedish. `None` when none is set.
+    pub fn from_locale(
+        lc_all: Option<&str>,
+        lc_messages: Option<&str>,
+        lang: Option<&str>,
+    ) -> Option<Lang> {
+        let locale = [lc_all, lc_messages, lang]
+            .into_iter()
+            .flatten()
+            .find(|v| !v.is_empty())?;
+        let code = locale.split(['_', '.', '@']).next().unwrap_or_default();
+        Some(match code.to_ascii_lowercase().as_str() {
+            "fi" => Lang::Fi,
+            "en" => Lang::En,
+            _ => Lang::Sv,
+        })
+    }
+
+    /// The language of this process's locale; Swedish when none is set.
+    pub fn from_env() -> Lang {
+        let var = |name| std::env::var(name).ok();
+        Lang::from_locale(
+            var("LC_ALL").as_deref(),
+            var("LC_MESSAGES").as_deref(),
+            var("LANG").as_deref(),
+        )
+        .unwrap_or_default()
+    }
+
+    /// Of a Swedish, an English and a Finnish version, the one in this language: the one way
+    /// the app chooses between them, for a word, a message or a whole table.
+    pub fn pick<T>(self, sv: T, en: T, fi: T) -> T {
         match self {
             Lang::Sv => sv,
             Lang::En => en,
+            Lang::Fi => fi,
         }
     }
 
     /// The strings of this language.
     pub fn strings(self) -> &'static Strings {
-        self.pick(&SV, &EN)
+        self.pick(&SV, &EN, &FI)
     }
 }
 
@@ -70,6 +109,8 @@ pub struct Strings {
     pub hint_search_cancel: &'static str,
     pub hint_next_match: &'static str,
     pub hint_show_all: &'static str,
+    /// The language key's hint: the next language's name for itself.
+    pub hint_lang: &'static str,
     /// `{n}` in a key or its text is the number of goals.
     pub help_keys: &'static [Hint],
     pub kiosk_help_keys: &'static [Hint],
@@ -170,6 +211,7 @@ pub static SV: Strings = Strings {
     hint_search_cancel: "avbryt",
     hint_next_match: "nästa/förra träff",
     hint_show_all: "visa alla",
+    hint_lang: "Suomeksi",
     help_keys: &[
         ("↑ ↓  k j", "välj rad, eller bläddra i texten"),
         ("← h", "gå upp en nivå i trädet"),
@@ -186,6 +228,7 @@ pub static SV: Strings = Strings {
         ),
         ("y", "kopiera vald text"),
         ("c", "färg på/av"),
+        ("s", "byt språk: svenska, suomi, English"),
         ("? F1", "visa eller stäng hjälpen"),
         ("Esc", "stäng det som är öppet: hjälpen, sökningen, texten"),
         ("q Ctrl-C", "avsluta (i hjälpen stänger q den)"),
@@ -202,6 +245,7 @@ pub static SV: Strings = Strings {
             "1–{n}  0",
             "gå till mål 1–{n} (numret står före målet); 0 till visionen",
         ),
+        ("s", "byt språk: svenska, suomi, English"),
         ("?", "visa eller stäng hjälpen"),
         ("Mus", "klicka för att välja, hjul för att bläddra"),
     ],
@@ -249,6 +293,7 @@ pub static EN: Strings = Strings {
     hint_search_cancel: "cancel",
     hint_next_match: "next/previous match",
     hint_show_all: "show all",
+    hint_lang: "På svenska",
     help_keys: &[
         ("↑ ↓  k j", "select a row, or scroll the text"),
         ("← h", "go up a level in the tree"),
@@ -265,6 +310,7 @@ pub static EN: Strings = Strings {
         ),
         ("y", "copy the selected text"),
         ("c", "colour on/off"),
+        ("s", "change the language: svenska, suomi, English"),
         ("? F1", "show or close this help"),
         ("Esc", "close what is open: the help, the search, the text"),
         ("q Ctrl-C", "quit (in the help, q closes it)"),
@@ -281,6 +327,7 @@ pub static EN: Strings = Strings {
             "1–{n}  0",
             "go to goal 1–{n} (its number is before it); 0 to the vision",
         ),
+        ("s", "change the language: svenska, suomi, English"),
         ("?", "show or close the help"),
         ("Mouse", "click to select, wheel to scroll"),
     ],
@@ -297,3 +344,165 @@ pub static EN: Strings = Strings {
     check_valid_bundled: "The bundled document is valid ({p} perspectives, {g} goals); check a file with --check --data FILE",
     no_serve: "this build has no SSH server; build one with: cargo build --profile serve --features serve",
 };
+
+/// Finnish, for the Finnish administrative area. Values are never put where Finnish would
+/// inflect them: a number stands before a partitive ("3 osumaa") or after a noun in the
+/// nominative ("näkökulmia 3").
+pub static FI: Strings = Strings {
+    tree_title: "Tavoitteet",
+    detail_title: "Teksti",
+    search_prompt: "Haku: ",
+    screen_reader_hint: "Ruudunlukija: --screen-reader",
+    match_one: "1 osuma",
+    match_many: "{n} osumaa",
+    no_matches: "Ei osumia",
+    lines_of: "rivit {a}–{b}/{n}",
+    copied: "Lähetetty päätteeseen",
+    carousel: "Aloita lukeminen: paina näppäintä tai napsauta",
+    colour_on: "Värit päällä",
+    colour_off: "Värit pois",
+    help_title: "Ohje",
+    help_close: "Esc, q tai ? sulkee ohjeen",
+    kiosk_help_intro: "Täällä voit lukea kunnan vision ja tavoitteet. Valitse rivi vasemmalta, niin sen teksti näkyy oikealla.",
+    arrows_ascii: ["Ylös", "Alas", "Vasen", "Oikea"],
+    hint_move: "valitse",
+    hint_focus: "vaihda ruutua",
+    hint_search: "hae",
+    hint_help: "ohje",
+    hint_quit: "lopeta",
+    hint_scroll: "selaa",
+    hint_back: "takaisin",
+    hint_close: "sulje",
+    hint_search_done: "valmis",
+    hint_search_cancel: "peruuta",
+    hint_next_match: "selaa osumia",
+    hint_show_all: "näytä kaikki",
+    hint_lang: "In English",
+    help_keys: &[
+        ("↑ ↓  k j", "valitse rivi tai selaa tekstiä"),
+        ("← h", "siirry puussa tasoa ylemmäs"),
+        ("→ l", "siirry puussa tasoa alemmas (avaa suljetun rivin)"),
+        ("Enter Välilyönti", "lue valitun rivin teksti"),
+        ("Home g  End G", "ensimmäinen ja viimeinen rivi"),
+        ("PgUp PgDn", "sivu ylös tai alas"),
+        ("Tab Shift-Tab", "vaihda puun ja tekstin välillä"),
+        ("/", "hae; Enter valmis, Esc peruuta"),
+        ("n N", "seuraava ja edellinen osuma"),
+        (
+            "1–{n}  0",
+            "siirry tavoitteeseen 1–{n} (numero on tavoitteen edessä); 0 visioon",
+        ),
+        ("y", "kopioi valittu teksti"),
+        ("c", "värit päälle/pois"),
+        ("s", "vaihda kieli: svenska, suomi, English"),
+        ("? F1", "näytä tai sulje ohje"),
+        ("Esc", "sulje se, mikä on auki: ohje, haku, teksti"),
+        ("q Ctrl-C", "lopeta (ohjeessa q sulkee ohjeen)"),
+        ("Hiiri", "valitse napsauttamalla, selaa rullalla"),
+    ],
+    kiosk_help_keys: &[
+        ("↑ ↓", "siirry riviltä toiselle tai selaa tekstiä"),
+        ("← →", "siirry listassa tasoa ylemmäs tai alemmas"),
+        ("Enter", "avaa ja lue teksti"),
+        ("Esc", "takaisin listaan; sulkee ohjeen ja haun"),
+        ("Tab", "siirry listan ja tekstin välillä"),
+        ("/", "hae sanaa; Enter valmis, Esc peruuta"),
+        (
+            "1–{n}  0",
+            "siirry tavoitteeseen 1–{n} (numero on tavoitteen edessä); 0 visioon",
+        ),
+        ("s", "vaihda kieli: svenska, suomi, English"),
+        ("?", "näytä tai sulje ohje"),
+        ("Hiiri", "valitse napsauttamalla, selaa rullalla"),
+    ],
+    hint_read: "lue",
+    too_small_size: "Ikkuna on {w}×{h} merkkiä; sen pitää olla vähintään {mw}×{mh}.",
+    too_small_quit: "Lopeta painamalla q.",
+    text_more: "↓ lisää tekstiä, rivit {a}–{b}/{n}",
+    text_end: "Tekstin loppu, rivit {a}–{b}/{n}",
+    kiosk_help_close: "Esc tai ? sulkee ohjeen",
+    needs_terminal: "{option} tarvitsee päätteen, eikä stdout ole pääte; tekstin voi tulostaa valitsimella --print",
+    not_with_print: "{option} koskee käyttöliittymää, eikä sitä voi käyttää yhdessä valitsimen --print tai --format kanssa",
+    not_with_check: "{option} ei toimi yhdessä valitsimen --check kanssa",
+    check_valid_file: "{file}: kelvollinen (näkökulmia {p}, tavoitteita {g})",
+    check_valid_bundled: "Sisäänrakennettu asiakirja on kelvollinen (näkökulmia {p}, tavoitteita {g}); tiedoston voi tarkistaa komennolla --check --data TIEDOSTO",
+    no_serve: "tässä versiossa ei ole SSH-palvelinta; sellaisen voi rakentaa komennolla: cargo build --profile serve --features serve",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_a_name_on_the_command_line() {
+        for lang in Lang::ALL {
+            let code = lang.pick("sv", "en", "fi");
+            assert_eq!(Lang::parse(code), Some(lang));
+        }
+        assert_eq!(Lang::parse("FI"), Some(Lang::Fi));
+        assert_eq!(Lang::parse("suomi"), Some(Lang::Fi));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+
+    #[test]
+    fn the_locale_chooses_the_language() {
+        let from = Lang::from_locale;
+        assert_eq!(from(None, None, None), None);
+        assert_eq!(from(Some(""), Some(""), Some("")), None);
+        assert_eq!(from(None, None, Some("fi_FI.UTF-8")), Some(Lang::Fi));
+        assert_eq!(from(None, None, Some("fi")), Some(Lang::Fi));
+        assert_eq!(from(None, None, Some("en_GB.UTF-8")), Some(Lang::En));
+        assert_eq!(from(None, None, Some("sv_SE.UTF-8")), Some(Lang::Sv));
+        assert_eq!(from(None, None, Some("C.UTF-8")), Some(Lang::Sv));
+        assert_eq!(from(None, None, Some("POSIX")), Some(Lang::Sv));
+        // Filipino is not Finnish, though its code begins with "fi".
+        assert_eq!(from(None, None, Some("fil_PH.UTF-8")), Some(Lang::Sv));
+        assert_eq!(from(None, None, Some("FI_fi@euro")), Some(Lang::Fi));
+        // LC_ALL, then LC_MESSAGES, then LANG: the first set and not empty.
+        let (fi, en, sv) = (
+            Some("fi_FI.UTF-8"),
+            Some("en_US.UTF-8"),
+            Some("sv_SE.UTF-8"),
+        );
+        assert_eq!(from(fi, en, sv), Some(Lang::Fi));
+        assert_eq!(from(None, en, fi), Some(Lang::En));
+        assert_eq!(from(Some(""), en, fi), Some(Lang::En));
+        assert_eq!(from(Some(""), Some(""), fi), Some(Lang::Fi));
+        assert_eq!(from(Some("C"), en, fi), Some(Lang::Sv));
+    }
+
+    #[test]
+    fn finnish_counts_with_the_partitive_after_a_number() {
+        let s = Lang::Fi.strings();
+        assert_eq!(s.matches(0), "Ei osumia");
+        assert_eq!(s.matches(1), "1 osuma");
+        assert_eq!(s.matches(3), "3 osumaa");
+        assert_eq!(s.lines_of(3, 20, 31), "rivit 3–20/31");
+        assert_eq!(
+            s.too_small(30, 7, (40, 8)),
+            "Ikkuna on 30×7 merkkiä; sen pitää olla vähintään 40×8."
+        );
+    }
+
+    /// The help lists the same keys in the same order in every language; only the words for
+    /// Space and the mouse differ.
+    #[test]
+    fn every_help_lists_the_same_keys() {
+        let neutral = |k: &str| {
+            k.replace("Mellanslag", "Space")
+                .replace("Välilyönti", "Space")
+                .replace("Mus", "Mouse")
+                .replace("Hiiri", "Mouse")
+        };
+        let keys = |table: &[Hint]| table.iter().map(|(k, _)| neutral(k)).collect::<Vec<_>>();
+        for lang in Lang::ALL {
+            let s = lang.strings();
+            assert_eq!(keys(s.help_keys), keys(EN.help_keys), "{lang:?}");
+            assert_eq!(
+                keys(s.kiosk_help_keys),
+                keys(EN.kiosk_help_keys),
+                "{lang:?}"
+            );
+        }
+    }
+}

@@ -120,6 +120,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[KeyCode::Char('N')], Action::PrevMatch, true),
     bind(&[KeyCode::Char('c')], Action::ToggleColour, true),
     bind(&[KeyCode::Char('y')], Action::Copy, false),
+    bind(&[KeyCode::Char('s')], Action::NextLang, true),
 ];
 
 /// The name the bottom line gives a key: its arrow, or its label on the keyboard.

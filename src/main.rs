@@ -29,10 +29,14 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|a| a == "serve") {
         return serve(std::env::args_os().skip(2).collect());
     }
-    let options = match cli::parse(std::env::args_os().skip(1)) {
+    let options = match cli::parse(std::env::args_os().skip(1), Lang::from_env()) {
         Ok(o) => o,
         Err((e, lang)) => {
-            let more = lang.pick("Se malbild --help.", "See malbild --help.");
+            let more = lang.pick(
+                "Se malbild --help.",
+                "See malbild --help.",
+                "Katso malbild --help.",
+            );
             return fail(&format!("malbild: {}\n{more}", clean(&e.0)));
         }
     };
@@ -82,6 +86,7 @@ fn unknown_goal(id: &str, outline: &Outline, lang: Lang) -> String {
     lang.pick(
         format!("malbild: det finns inget mål med id \"{id}\".\nGiltiga id: {ids}"),
         format!("malbild: there is no goal with the id \"{id}\".\nValid ids: {ids}"),
+        format!("malbild: tunnisteella \"{id}\" ei ole tavoitetta.\nKelvolliset tunnisteet: {ids}"),
     )
 }
 
@@ -197,6 +202,8 @@ fn serve(args: Vec<std::ffi::OsString>) -> ExitCode {
 
 #[cfg(not(feature = "serve"))]
 fn serve(args: Vec<std::ffi::OsString>) -> ExitCode {
-    let lang = malbild::args::Args::new(&args).lang();
+    let lang = malbild::args::Args::new(&args)
+        .lang()
+        .unwrap_or_else(malbild::i18n::Lang::from_env);
     fail(&format!("malbild serve: {}", lang.strings().no_serve))
 }

@@ -15,7 +15,7 @@ mod session;
 pub use admission::address_group;
 pub use hostkey::host_key;
 pub(crate) use messages::messages;
-pub use options::{Parsed, Settings, help, load, parse};
+pub use options::{Locale, Parsed, Settings, help, load, parse};
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -42,7 +42,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         .into_iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let settings = match parse(&args) {
+    let settings = match parse(&args, crate::i18n::Lang::from_env()) {
         Ok(Parsed::Run(s)) => s,
         Ok(Parsed::Help(lang)) => {
             print!("{}", help(lang));

@@ -448,6 +448,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
         add(&[Action::Read], s.hint_read, 9);
         if !app.search.active() {
             add(&[Action::SearchOpen], s.hint_search, 5);
+            add(&[Action::NextLang], s.hint_lang, 3);
         }
     }
     add(&[Action::Help], s.hint_help, 8);

@@ -5,10 +5,20 @@ use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_malbild");
 
-/// Runs malbild in a directory with no data file, stdout and stderr piped.
+/// Runs malbild in a directory with no data file, stdout and stderr piped, in a locale that
+/// asks for no language (so Swedish) whatever the machine's is.
 fn run(args: &[&str]) -> Output {
+    run_in(args, &[("LANG", "C.UTF-8")])
+}
+
+/// Runs malbild with only the locale variables `locale`.
+fn run_in(args: &[&str], locale: &[(&str, &str)]) -> Output {
     Command::new(BIN)
         .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .envs(locale.iter().copied())
         .current_dir(std::env::temp_dir())
         .stdin(Stdio::null())
         .output()
@@ -190,4 +200,88 @@ fn ascii_applies_to_what_is_printed_and_said() {
             .unwrap()
             .contains("Hållbarhet")
     );
+}
+
+/// `--lang fi`: the refusals, `--check`'s answers and `--help` in Finnish; what is printed is
+/// the document, which has no interface words, so it is the same in every language.
+#[test]
+fn finnish_is_spoken_everywhere() {
+    assert_eq!(
+        refusal(&["--print", "--kiosk", "--lang", "fi"]),
+        "malbild: --kiosk koskee käyttöliittymää, eikä sitä voi käyttää yhdessä valitsimen \
+         --print tai --format kanssa"
+    );
+    assert_eq!(
+        refusal(&["--lang", "fi", "--bogus"]),
+        "malbild: tuntematon argumentti \"--bogus\""
+    );
+    assert_eq!(
+        refusal(&["--lang", "xx"]),
+        "malbild: okänt språk \"xx\": välj sv, en eller fi"
+    );
+    assert_eq!(
+        stdout(&["--check", "--lang", "fi"]),
+        "Sisäänrakennettu asiakirja on kelvollinen (näkökulmia 3, tavoitteita 6); tiedoston voi \
+         tarkistaa komennolla --check --data TIEDOSTO\n"
+    );
+    let help = stdout(&["--help", "--lang", "fi"]);
+    assert!(help.contains("Käyttö: malbild [VALITSIMET]"), "{help}");
+    for format in ["text", "markdown"] {
+        assert_eq!(
+            stdout(&["--print", "--format", format, "--lang", "fi"]),
+            stdout(&["--print", "--format", format, "--lang", "sv"]),
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("malbild-fi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("typo.ron");
+    let source = include_str!("../data/smedjebacken.ron").replacen("title:", "titel:", 1);
+    std::fs::write(&file, &source).unwrap();
+    let o = run(&["--check", "--lang", "fi", "--data", file.to_str().unwrap()]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(": asiakirja: tuntematon kenttä `titel`"),
+        "{err}"
+    );
+    assert!(err.contains("\n    vinkki: tarkoititko `title`?"), "{err}");
+}
+
+/// Without `--lang`, LC_ALL, then LC_MESSAGES, then LANG (the first set and not empty) choose
+/// the language: fi… Finnish, en… English, anything else Swedish; `--lang` wins over them.
+#[test]
+fn the_locale_chooses_the_language_unless_lang_is_given() {
+    let first_line = |args: &[&str], locale: &[(&str, &str)]| {
+        let o = run_in(args, locale);
+        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        let err = String::from_utf8(o.stderr).unwrap();
+        err.lines().next().unwrap_or_default().to_string()
+    };
+    let fi = "malbild: tuntematon argumentti \"--bogus\"";
+    let en = "malbild: unknown argument \"--bogus\"";
+    let sv = "malbild: okänt argument \"--bogus\"";
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("LANG", "fi_FI.UTF-8")], fi),
+        (&[("LANG", "en_GB.UTF-8")], en),
+        (&[("LANG", "sv_SE.UTF-8")], sv),
+        (&[], sv),
+        (
+            &[("LC_MESSAGES", "fi_FI.UTF-8"), ("LANG", "en_GB.UTF-8")],
+            fi,
+        ),
+        (
+            &[("LC_ALL", "en_US.UTF-8"), ("LC_MESSAGES", "fi_FI.UTF-8")],
+            en,
+        ),
+        (&[("LC_ALL", ""), ("LANG", "fi_FI.UTF-8")], fi),
+    ];
+    for (locale, said) in cases {
+        assert_eq!(first_line(&["--bogus"], locale), *said, "{locale:?}");
+    }
+    let finnish = [("LANG", "fi_FI.UTF-8")];
+    assert_eq!(first_line(&["--bogus", "--lang", "sv"], &finnish), sv);
+    let o = run_in(&["--check"], &finnish);
+    let said = String::from_utf8(o.stdout).unwrap();
+    assert!(said.starts_with("Sisäänrakennettu asiakirja"), "{said}");
 }

@@ -272,6 +272,109 @@ fn snapshot_english() {
     );
 }
 
+/// The columns the bottom line of `app` asks for: the match count, if any, and every hint.
+fn bottom_line_wants(app: &App) -> usize {
+    let hints = ui::hints(app);
+    let words: usize = hints
+        .iter()
+        .map(|(k, w, _)| k.width() + 1 + w.width())
+        .sum();
+    let count = if app.search.active() && !app.search.query.is_empty() {
+        app.strings().matches(app.search.matches.len()).width() + 3
+    } else {
+        0
+    };
+    count + words + 2 * hints.len().saturating_sub(1)
+}
+
+/// In Finnish the bottom line keeps every hint the Swedish one keeps, at 80×24 and at 40×12.
+#[test]
+fn the_finnish_bottom_line_fits_where_the_swedish_does() {
+    let states: Vec<Vec<Action>> = vec![
+        vec![],
+        vec![Action::Jump(1)],
+        vec![Action::Jump(1), Action::Read],
+        vec![Action::Help],
+        search("hall"),
+        with(search("hall"), &[Action::SearchDone]),
+        with(search("hall"), &[Action::SearchDone, Action::NextMatch]),
+    ];
+    for kiosk in [false, true] {
+        for (w, h) in [(80, 24), (40, 12)] {
+            for actions in &states {
+                let at = |lang| {
+                    let config = Config {
+                        lang,
+                        kiosk,
+                        ..normal()
+                    };
+                    app(config, w, h, actions)
+                };
+                let (sv, fi) = (at(Lang::Sv), at(Lang::Fi));
+                let (sv_wants, fi_wants) = (bottom_line_wants(&sv), bottom_line_wants(&fi));
+                assert!(
+                    fi_wants <= usize::from(w) || sv_wants > usize::from(w),
+                    "kiosk {kiosk}, {w}×{h} after {actions:?}: Finnish wants {fi_wants} columns, \
+                     Swedish {sv_wants}:\n{}",
+                    screen(&fi)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn snapshot_finnish() {
+    let config = Config {
+        lang: Lang::Fi,
+        ..normal()
+    };
+    let text = screen(&app(config.clone(), 80, 24, &[]));
+    assert!(
+        text.contains("Tavoitteet") && text.contains("lopeta"),
+        "{text}"
+    );
+    insta::assert_snapshot!("finnish_start", text);
+    let goal = app(config.clone(), 80, 24, &[Action::Jump(1), Action::Read]);
+    insta::assert_snapshot!("finnish_goal", screen(&goal));
+    insta::assert_snapshot!(
+        "finnish_help",
+        screen(&app(config.clone(), 80, 24, &[Action::Help]))
+    );
+    let found = app(
+        config.clone(),
+        80,
+        24,
+        &with(search("hall"), &[Action::SearchDone]),
+    );
+    insta::assert_snapshot!("finnish_search_done", screen(&found));
+    insta::assert_snapshot!("finnish_40x12", screen(&app(config.clone(), 40, 12, &[])));
+    insta::assert_snapshot!(
+        "finnish_40x12_goal_open",
+        screen(&app(
+            config.clone(),
+            40,
+            12,
+            &[Action::Jump(1), Action::Read]
+        ))
+    );
+    let kiosk = Config {
+        kiosk: true,
+        ..config
+    };
+    let start = app(kiosk.clone(), 80, 24, &[]);
+    let text = screen(&start);
+    assert!(
+        !text.contains("lopeta"),
+        "kiosk mode offers no way out:\n{text}"
+    );
+    insta::assert_snapshot!("finnish_kiosk_start", text);
+    insta::assert_snapshot!(
+        "finnish_kiosk_help",
+        screen(&app(kiosk, 80, 24, &[Action::Help]))
+    );
+}
+
 #[test]
 fn snapshot_kiosk() {
     let start = app(kiosk(), 80, 24, &[]);

@@ -761,6 +761,10 @@ fn spawn_binary(
         .args(["--listen", "127.0.0.1:0", "--host-key"])
         .arg(dir.join("key"))
         .args(extra)
+        // The server's own locale is Swedish's, whatever the machine's is.
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -987,6 +991,92 @@ fn openssh_client_smoke_and_sigterm() {
     );
 }
 
+/// A visitor whose OpenSSH client forwards `LANG=fi_FI.UTF-8` (`SendEnv LANG`) is answered in
+/// Finnish, on screen and in a refusal; a server started with `--lang` speaks its language to
+/// everyone.
+#[test]
+fn openssh_forwards_a_finnish_locale() {
+    if !have_ssh() {
+        return;
+    }
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let ssh = |addr: SocketAddr, lang: &str, command: &str| {
+        let mut ssh = std::process::Command::new("ssh");
+        ssh.args(["-o", "SendEnv=LANG"])
+            .args(ssh_args(addr))
+            .arg(command)
+            .env("LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES");
+        let out = ssh.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let (mut server, addr, _log) = spawn_binary(&[]);
+    let said = ssh(addr, "fi_FI.UTF-8", "ls");
+    assert!(said.contains("Täällä ei ole komentoja"), "{said}");
+    let said = ssh(addr, "en_GB.UTF-8", "ls");
+    assert!(said.contains("There are no commands here"), "{said}");
+    let said = ssh(addr, "C.UTF-8", "ls");
+    assert!(said.contains("Här finns inga kommandon"), "{said}");
+
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new("ssh");
+    cmd.args(["-tt", "-o", "SendEnv=LANG"]);
+    for a in ssh_args(addr) {
+        cmd.arg(a);
+    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("LANG", "fi_FI.UTF-8");
+    cmd.env_remove("LC_ALL");
+    cmd.env_remove("LC_MESSAGES");
+    let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    // Only ssh holds the pty's other end: when it exits, the reader sees the end.
+    drop(pty.slave);
+    let reader = read_pty(pty.master.try_clone_reader().unwrap(), Arc::clone(&screen));
+    let mut writer = pty.master.take_writer().unwrap();
+    let mut app = App::new(
+        Outline::bundled(),
+        Config {
+            lang: malbild::i18n::Lang::Fi,
+            glyphs: Glyphs::Unicode,
+            colour: true,
+            mouse: true,
+            ..Config::default()
+        },
+        Instant::now(),
+    );
+    let start = expected(&mut app, 80, 24, &[]);
+    assert!(start.iter().any(|r| r.contains("Tavoitteet")), "{start:?}");
+    assert!(
+        wait_until(|| rows(screen.lock().unwrap().screen()) == start),
+        "{}",
+        screen.lock().unwrap().screen().contents()
+    );
+    writer.write_all(b"q").unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    reader.join().unwrap();
+    // SAFETY: kill only sends a signal to our own child.
+    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    assert_eq!(server.wait().unwrap().code(), Some(0));
+
+    let (mut server, addr, _log) = spawn_binary(&["--lang", "sv"]);
+    let said = ssh(addr, "fi_FI.UTF-8", "ls");
+    assert!(said.contains("Här finns inga kommandon"), "{said}");
+    // SAFETY: as above.
+    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    assert_eq!(server.wait().unwrap().code(), Some(0));
+}
+
 // --- Load -------------------------------------------------------------------------------------
 
 /// 100 visitors at once, 50 keys each; every one must end on the right screen. Prints the
@@ -1112,7 +1202,8 @@ fn cpu_time(pid: &str) -> Duration {
 // --- Options ----------------------------------------------------------------------------------
 
 fn parse(args: &[&str]) -> Result<serve::Parsed, String> {
-    serve::parse(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    serve::parse(&args, malbild::i18n::Lang::Sv)
 }
 
 #[test]

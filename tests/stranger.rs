@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use malbild::app::{Action, App, Config, Effect, Focus, LineKind};
 use malbild::content::Outline;
+use malbild::i18n::Lang;
 use malbild::keymap::{self, Context};
 use malbild::layout;
 use malbild::text;
@@ -32,7 +33,8 @@ type Key = String;
 
 fn key_of(app: &App) -> Key {
     format!(
-        "{:?}|{}|{:?}|{}|{}|{}|{:?}|{:?}|{}|{}|{:?}",
+        "{:?}|{:?}|{}|{:?}|{}|{}|{}|{:?}|{:?}|{}|{}|{:?}",
+        app.lang,
         app.expanded,
         app.selected,
         app.focus,
@@ -348,6 +350,21 @@ fn modes() -> Vec<(&'static str, Config)> {
             "--screen-reader",
             Config {
                 screen_reader: true,
+                ..normal.clone()
+            },
+        ),
+        (
+            "--lang fi",
+            Config {
+                lang: Lang::Fi,
+                ..normal.clone()
+            },
+        ),
+        (
+            "--lang fi --kiosk",
+            Config {
+                lang: Lang::Fi,
+                kiosk: true,
                 ..normal
             },
         ),

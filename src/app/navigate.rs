@@ -2,6 +2,7 @@
 //! colour and copy.
 
 use super::{App, Effect, Focus, Search, scroll};
+use crate::i18n::Lang;
 use crate::layout;
 
 impl App {
@@ -202,6 +203,15 @@ impl App {
         } else {
             self.strings().colour_off
         });
+        true
+    }
+
+    /// Swedish, Finnish, English, and round again; everything is drawn anew in it.
+    pub(super) fn next_lang(&mut self) -> bool {
+        let at = Lang::ALL.iter().position(|&l| l == self.lang).unwrap_or(0);
+        self.lang = Lang::ALL[(at + 1) % Lang::ALL.len()];
+        self.status = None;
+        self.dirty = true;
         true
     }
 

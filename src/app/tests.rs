@@ -559,3 +559,34 @@ fn a_click_on_a_stacked_text_opens_it_in_view_at_the_smallest_size() {
     let window = app.detail_window();
     assert!((window.first..window.end()).contains(&body), "{window:?}");
 }
+
+#[test]
+fn the_language_key_steps_through_every_language_and_an_idle_kiosk_goes_back() {
+    let now = Instant::now();
+    let config = Config {
+        kiosk: true,
+        lang: Lang::En,
+        idle_reset: Some(Duration::from_secs(120)),
+        ..Config::default()
+    };
+    let mut app = App::new(Outline::bundled(), config, now);
+    assert_eq!(app.strings().tree_title, "Goals");
+    let mut seen = vec![app.lang];
+    for _ in 0..3 {
+        assert!(app.update(Action::NextLang, now).redraw);
+        seen.push(app.lang);
+    }
+    assert_eq!(seen, [Lang::En, Lang::Sv, Lang::Fi, Lang::En]);
+    app.update(Action::NextLang, now);
+    assert_eq!(app.lang, Lang::Sv);
+    assert_eq!(app.strings().tree_title, "Mål");
+    // In the help too, which is then drawn in the new language.
+    app.update(Action::Help, now);
+    assert!(app.update(Action::NextLang, now).redraw);
+    assert_eq!(app.lang, Lang::Fi);
+    assert!(app.help);
+    // Left alone, the kiosk returns to the start and to its own language.
+    app.update(Action::Tick, now + Duration::from_secs(121));
+    assert_eq!(app.lang, Lang::En);
+    assert!(!app.help);
+}

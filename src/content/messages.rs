@@ -1,4 +1,4 @@
-//! The words for each problem, in Swedish and English: the message, and a hint where one helps.
+//! The words for each problem, in Swedish, English and Finnish: the message, and a hint where one helps.
 
 use super::diagnose::closer;
 use super::problem::{Issue, Place, Shape};
@@ -10,27 +10,37 @@ use crate::sanitize::clean;
 impl Place {
     fn name(&self, lang: Lang) -> String {
         match self {
-            Place::Document => lang.pick("dokumentet", "the document").into(),
-            Place::Vision => lang.pick("visionen", "the vision").into(),
-            Place::Contact => lang.pick("kontaktblocket", "the contact block").into(),
+            Place::Document => lang.pick("dokumentet", "the document", "asiakirja").into(),
+            Place::Vision => lang.pick("visionen", "the vision", "visio").into(),
+            Place::Contact => lang
+                .pick("kontaktblocket", "the contact block", "yhteystiedot")
+                .into(),
             Place::Perspectives => lang
-                .pick("listan med perspektiv", "the list of perspectives")
+                .pick(
+                    "listan med perspektiv",
+                    "the list of perspectives",
+                    "näkökulmien luettelo",
+                )
                 .into(),
             Place::Perspective(_, Some(id)) => {
                 let id = clean(id);
                 lang.pick(
                     format!("perspektivet \"{id}\""),
                     format!("perspective \"{id}\""),
+                    format!("näkökulma \"{id}\""),
                 )
             }
-            Place::Perspective(n, None) => {
-                lang.pick(format!("perspektiv {n}"), format!("perspective {n}"))
-            }
+            Place::Perspective(n, None) => lang.pick(
+                format!("perspektiv {n}"),
+                format!("perspective {n}"),
+                format!("näkökulma {n}"),
+            ),
             Place::Goal(n, p, id) => {
                 let perspective = Place::Perspective(*p, id.clone()).name(lang);
                 lang.pick(
                     format!("mål {n} i {perspective}"),
                     format!("goal {n} of {perspective}"),
+                    format!("tavoite {n} ({perspective})"),
                 )
             }
         }
@@ -40,6 +50,7 @@ impl Place {
 /// How ids are written, for hints.
 const ID_RULE_SV: &str = "ett id består av a–z, 0–9 och -, t.ex. \"bra-ekonomi\"";
 const ID_RULE_EN: &str = "an id uses a–z, 0–9 and -, e.g. \"bra-ekonomi\"";
+const ID_RULE_FI: &str = "id:ssä saa olla vain merkkejä a–z, 0–9 ja -, esim. \"bra-ekonomi\"";
 
 impl Issue {
     /// The message and, where one helps, a hint.
@@ -48,26 +59,27 @@ impl Issue {
             lang.pick(
                 format!("rad {l}, kolumn {c}"),
                 format!("line {l}, column {c}"),
+                format!("rivi {l}, sarake {c}"),
             )
         };
         match self {
-            Issue::NotFound => (lang.pick("filen finns inte".into(), "no such file".into()), None),
+            Issue::NotFound => (lang.pick("filen finns inte".into(), "no such file".into(), "tiedostoa ei ole".into()), None),
             Issue::PermissionDenied => (
                 lang.pick(
                     "filen får inte läsas (behörighet saknas)".into(),
-                    "permission denied".into(),
+                    "permission denied".into(), "tiedostoa ei saa lukea (käyttöoikeus puuttuu)".into(),
                 ),
                 None,
             ),
             Issue::IsDirectory => (
                 lang.pick(
                     "är en katalog, inte en datafil".into(),
-                    "is a directory, not a data file".into(),
+                    "is a directory, not a data file".into(), "on hakemisto, ei datatiedosto".into(),
                 ),
                 None,
             ),
             Issue::Unreadable(e) => (
-                lang.pick(format!("kan inte läsas: {e}"), format!("cannot be read: {e}")),
+                lang.pick(format!("kan inte läsas: {e}"), format!("cannot be read: {e}"), format!("ei voi lukea: {e}")),
                 None,
             ),
             Issue::TooBig(size) => (
@@ -76,45 +88,45 @@ impl Issue {
                         format!("filen är {n} byte; en datafil får vara högst {MAX_FILE_BYTES} byte"),
                         format!(
                             "the file is {n} bytes; a data file may be at most {MAX_FILE_BYTES} bytes"
-                        ),
+                        ), format!("tiedoston koko on {n} tavua; datatiedosto saa olla enintään {MAX_FILE_BYTES} tavua"),
                     ),
                     None => lang.pick(
                         format!("filen är över {MAX_FILE_BYTES} byte, gränsen för en datafil"),
                         format!(
                             "the file is over {MAX_FILE_BYTES} bytes, the limit for a data file"
-                        ),
+                        ), format!("tiedosto on yli {MAX_FILE_BYTES} tavua, mikä on datatiedoston yläraja"),
                     ),
                 },
                 Some(lang.pick(
                     "är det rätt fil?".into(),
-                    "is it the right file?".into(),
+                    "is it the right file?".into(), "onko tämä oikea tiedosto?".into(),
                 )),
             ),
             Issue::NotUtf8(byte) => (
                 lang.pick(
                     format!("filen är inte UTF-8-text (byte {byte})"),
-                    format!("the file is not UTF-8 text (byte {byte})"),
+                    format!("the file is not UTF-8 text (byte {byte})"), format!("tiedosto ei ole UTF-8-tekstiä (tavu {byte})"),
                 ),
                 Some(lang.pick(
                     "spara filen som UTF-8 i textredigeraren".into(),
-                    "save the file as UTF-8 in the text editor".into(),
+                    "save the file as UTF-8 in the text editor".into(), "tallenna tiedosto tekstieditorissa UTF-8-muodossa".into(),
                 )),
             ),
             Issue::Empty => (
-                lang.pick("filen är tom".into(), "the file is empty".into()),
+                lang.pick("filen är tom".into(), "the file is empty".into(), "tiedosto on tyhjä".into()),
                 Some(lang.pick(
                     format!("börja med en kopia av {BUNDLED_NAME}"),
-                    format!("start from a copy of {BUNDLED_NAME}"),
+                    format!("start from a copy of {BUNDLED_NAME}"), format!("aloita tiedoston {BUNDLED_NAME} kopiosta"),
                 )),
             ),
             Issue::TooDeep => (
                 lang.pick(
                     format!("nästlat djupare än {MAX_DEPTH} nivåer"),
-                    format!("nested more than {MAX_DEPTH} levels deep"),
+                    format!("nested more than {MAX_DEPTH} levels deep"), format!("sisäkkäisiä tasoja on yli {MAX_DEPTH}"),
                 ),
                 Some(lang.pick(
                     "ett dokument har bara några nivåer: Document → perspectives → Perspective → goals → Goal".into(),
-                    "a document has only a few levels: Document → perspectives → Perspective → goals → Goal".into(),
+                    "a document has only a few levels: Document → perspectives → Perspective → goals → Goal".into(), "asiakirjassa on vain muutama taso: Document → perspectives → Perspective → goals → Goal".into(),
                 )),
             ),
             Issue::UnknownField {
@@ -131,18 +143,18 @@ impl Issue {
                 let hint = match closest(&found, expected) {
                     Some(c) => lang.pick(
                         format!("menade du `{c}`? Fälten här: {fields}"),
-                        format!("did you mean `{c}`? The fields here: {fields}"),
+                        format!("did you mean `{c}`? The fields here: {fields}"), format!("tarkoititko `{c}`? Kentät tässä: {fields}"),
                     ),
                     None => lang.pick(
                         format!("fälten här: {fields}"),
-                        format!("the fields here: {fields}"),
+                        format!("the fields here: {fields}"), format!("kentät tässä: {fields}"),
                     ),
                 };
                 let place = place.name(lang);
                 (
                     lang.pick(
                         format!("okänt fält `{found}` i {place}"),
-                        format!("unknown field `{found}` in {place}"),
+                        format!("unknown field `{found}` in {place}"), format!("{place}: tuntematon kenttä `{found}`"),
                     ),
                     Some(hint),
                 )
@@ -157,11 +169,11 @@ impl Issue {
                 (
                     lang.pick(
                         format!("{place} saknar `{field}`"),
-                        format!("{place} has no `{field}`"),
+                        format!("{place} has no `{field}`"), format!("{place}: kenttä `{field}` puuttuu"),
                     ),
                     Some(lang.pick(
                         format!("lägg till `{field}: {shape},` före `)`"),
-                        format!("add `{field}: {shape},` before the `)`"),
+                        format!("add `{field}: {shape},` before the `)`"), format!("lisää `{field}: {shape},` ennen merkkiä `)`"),
                     )),
                 )
             }
@@ -174,12 +186,12 @@ impl Issue {
                 (
                     lang.pick(
                         format!("fältet `{field}` står två gånger i {place}"),
-                        format!("the field `{field}` appears twice in {place}"),
+                        format!("the field `{field}` appears twice in {place}"), format!("{place}: kenttä `{field}` on kahdesti"),
                     ),
                     first.map(|p| {
                         lang.pick(
                             format!("första gången på {}; ta bort det ena", at(p)),
-                            format!("it first appears at {}; remove one of them", at(p)),
+                            format!("it first appears at {}; remove one of them", at(p)), format!("se on jo aiemmin ({}); poista toinen niistä", at(p)),
                         )
                     }),
                 )
@@ -189,7 +201,7 @@ impl Issue {
                 (
                     lang.pick(
                         format!("här ska det stå `{expected}`, inte `{found}`"),
-                        format!("expected `{expected}` here, not `{found}`"),
+                        format!("expected `{expected}` here, not `{found}`"), format!("tässä pitää olla `{expected}`, ei `{found}`"),
                     ),
                     None,
                 )
@@ -202,28 +214,28 @@ impl Issue {
                 let what = match field {
                     Some(f) => {
                         let (f, place) = (clean(f), place.name(lang));
-                        lang.pick(format!("`{f}` i {place}"), format!("`{f}` in {place}"))
+                        lang.pick(format!("`{f}` i {place}"), format!("`{f}` in {place}"), format!("`{f}` ({place})"))
                     }
                     None => place.name(lang),
                 };
                 let message = match shape {
                     Shape::Text => lang.pick(
                         format!("{what} ska vara en text inom citattecken"),
-                        format!("{what} should be a string in double quotes"),
+                        format!("{what} should be a string in double quotes"), format!("{what}: pitää olla teksti lainausmerkeissä"),
                     ),
                     Shape::List => lang.pick(
                         format!("{what} ska vara en lista inom [ ]"),
-                        format!("{what} should be a list in [ ]"),
+                        format!("{what} should be a list in [ ]"), format!("{what}: pitää olla luettelo hakasulkeissa [ ]"),
                     ),
                     Shape::Struct(name) => lang.pick(
                         format!("{what} ska vara `{name}(...)`"),
-                        format!("{what} should be `{name}(...)`"),
+                        format!("{what} should be `{name}(...)`"), format!("{what}: pitää olla `{name}(...)`"),
                     ),
                 };
                 let hint = match (shape, field) {
                     (Shape::Text, Some(f)) => Some(lang.pick(
                         format!("till exempel `{}: \"...\",`", clean(f)),
-                        format!("for example `{}: \"...\",`", clean(f)),
+                        format!("for example `{}: \"...\",`", clean(f)), format!("esimerkiksi `{}: \"...\",`", clean(f)),
                     )),
                     _ => None,
                 };
@@ -232,11 +244,11 @@ impl Issue {
             Issue::MissingComma => (
                 lang.pick(
                     "här saknas ett kommatecken".into(),
-                    "a comma is missing here".into(),
+                    "a comma is missing here".into(), "tästä puuttuu pilkku".into(),
                 ),
                 Some(lang.pick(
                     "varje fält och varje listelement slutar med `,`".into(),
-                    "every field and every list item ends with `,`".into(),
+                    "every field and every list item ends with `,`".into(), "jokainen kenttä ja luettelon alkio päättyy merkkiin `,`".into(),
                 )),
             ),
             Issue::MissingColon(field) => {
@@ -245,13 +257,13 @@ impl Issue {
                     match &field {
                         Some(f) => lang.pick(
                             format!("`:` saknas efter `{f}`"),
-                            format!("a `:` is missing after `{f}`"),
+                            format!("a `:` is missing after `{f}`"), format!("kentän `{f}` jälkeen puuttuu `:`"),
                         ),
-                        None => lang.pick("här saknas `:`".into(), "a `:` is missing here".into()),
+                        None => lang.pick("här saknas `:`".into(), "a `:` is missing here".into(), "tästä puuttuu `:`".into()),
                     },
                     Some(lang.pick(
                         format!("skriv `{}: ...`", field.as_deref().unwrap_or("namn")),
-                        format!("write `{}: ...`", field.as_deref().unwrap_or("name")),
+                        format!("write `{}: ...`", field.as_deref().unwrap_or("name")), format!("kirjoita `{}: ...`", field.as_deref().unwrap_or("nimi")),
                     )),
                 )
             }
@@ -263,11 +275,11 @@ impl Issue {
                 (
                     lang.pick(
                         format!("här står `{found}`, men `{open}` på {} är inte stängd med `{want}`", at((*l, *c))),
-                        format!("found `{found}`, but the `{open}` at {} is not closed with `{want}`", at((*l, *c))),
+                        format!("found `{found}`, but the `{open}` at {} is not closed with `{want}`", at((*l, *c))), format!("tässä on `{found}`, mutta `{open}` ({}) pitää sulkea merkillä `{want}`", at((*l, *c))),
                     ),
                     Some(lang.pick(
                         format!("lägg till `{want}` före, eller ta bort en `{found}` för mycket"),
-                        format!("add the `{want}` before it, or remove a `{found}` too many"),
+                        format!("add the `{want}` before it, or remove a `{found}` too many"), format!("lisää `{want}` ennen tätä, tai poista ylimääräinen `{found}`"),
                     )),
                 )
             }
@@ -276,82 +288,82 @@ impl Issue {
                 (
                     lang.pick(
                         format!("här ska ett fältnamn stå, i {place}"),
-                        format!("a field name belongs here, in {place}"),
+                        format!("a field name belongs here, in {place}"), format!("{place}: tässä pitää olla kentän nimi"),
                     ),
                     Some(lang.pick(
                         "ett fält skrivs `namn: värde,`, t.ex. `title: \"...\",`".into(),
-                        "a field is written `name: value,`, e.g. `title: \"...\",`".into(),
+                        "a field is written `name: value,`, e.g. `title: \"...\",`".into(), "kenttä kirjoitetaan `nimi: arvo,`, esim. `title: \"...\",`".into(),
                     )),
                 )
             }
             Issue::UnclosedComment => (
                 lang.pick(
                     "kommentaren som börjar här tar aldrig slut".into(),
-                    "the comment that starts here never ends".into(),
+                    "the comment that starts here never ends".into(), "tästä alkava kommentti ei pääty koskaan".into(),
                 ),
                 Some(lang.pick(
                     "avsluta den med */".into(),
-                    "end it with */".into(),
+                    "end it with */".into(), "päätä se merkeillä */".into(),
                 )),
             ),
             Issue::Unterminated { runs_to } => (
                 lang.pick(
                     "texten som börjar här saknar avslutande `\"`".into(),
-                    "the string that starts here has no closing `\"`".into(),
+                    "the string that starts here has no closing `\"`".into(), "tästä alkavasta tekstistä puuttuu loppumerkki `\"`".into(),
                 ),
                 Some(match runs_to {
                     Some(line) => lang.pick(
                         format!("utan den fortsätter texten till rad {line}"),
-                        format!("without it, the string runs on to line {line}"),
+                        format!("without it, the string runs on to line {line}"), format!("ilman sitä teksti jatkuu riville {line}"),
                     ),
                     None => lang.pick(
                         "filen tar slut inne i texten".into(),
-                        "the file ends inside the string".into(),
+                        "the file ends inside the string".into(), "tiedosto loppuu kesken tekstin".into(),
                     ),
                 }),
             ),
             Issue::UnexpectedEnd { unclosed } => (
                 lang.pick(
                     "filen tar slut mitt i dokumentet".into(),
-                    "the file ends in the middle of the document".into(),
+                    "the file ends in the middle of the document".into(), "tiedosto loppuu kesken asiakirjan".into(),
                 ),
                 Some(match unclosed {
                     Some((c, l, col)) => lang.pick(
                         format!("`{c}` på {} stängs aldrig", at((*l, *col))),
-                        format!("the `{c}` at {} is never closed", at((*l, *col))),
+                        format!("the `{c}` at {} is never closed", at((*l, *col))), format!("`{c}` ({}) ei sulkeudu koskaan", at((*l, *col))),
                     ),
                     None => lang.pick(
                         "är filen avkortad?".into(),
-                        "was the file cut short?".into(),
+                        "was the file cut short?".into(), "onko tiedosto katkennut?".into(),
                     ),
                 }),
             ),
             Issue::Trailing => (
                 lang.pick(
                     "text efter dokumentets slut".into(),
-                    "text after the end of the document".into(),
+                    "text after the end of the document".into(), "tekstiä asiakirjan lopun jälkeen".into(),
                 ),
                 Some(lang.pick(
                     "en `)` för mycket, eller något inklistrat efter sista `)`?".into(),
-                    "one `)` too many, or something pasted after the last `)`?".into(),
+                    "one `)` too many, or something pasted after the last `)`?".into(), "yksi `)` liikaa, tai jotain liitetty viimeisen `)`-merkin jälkeen?".into(),
                 )),
             ),
             Issue::InvalidEscape => (
                 lang.pick(
                     "okänd escape-sekvens i en text".into(),
-                    "unknown escape sequence in a string".into(),
+                    "unknown escape sequence in a string".into(), "tuntematon escape-sarja tekstissä".into(),
                 ),
                 Some(lang.pick(
                     "skriv \\\\ för ett bakstreck; giltiga är \\n, \\\", \\\\, \\t och \\u{...}"
                         .into(),
                     "write \\\\ for a backslash; valid ones are \\n, \\\", \\\\, \\t and \\u{...}"
-                        .into(),
+                        .into(), "kirjoita kenoviiva muodossa \\\\; kelvollisia ovat \\n, \\\", \\\\, \\t ja \\u{...}".into(),
                 )),
             ),
             Issue::Syntax(message) => (
                 lang.pick(
                     format!("RON-syntaxfel: {message}"),
-                    format!("RON syntax error: {message}"),
+                    format!("RON syntax error: {message}"), format!("RON-syntaksivirhe: {message}"),
                 ),
                 None,
             ),
@@ -360,27 +372,27 @@ impl Issue {
                 (
                     lang.pick(
                         format!("{place} har ett tomt id"),
-                        format!("{place} has an empty id"),
+                        format!("{place} has an empty id"), format!("{place}: tyhjä id"),
                     ),
-                    Some(lang.pick(ID_RULE_SV.into(), ID_RULE_EN.into())),
+                    Some(lang.pick(ID_RULE_SV.into(), ID_RULE_EN.into(), ID_RULE_FI.into())),
                 )
             }
             Issue::BadId(place, id) => {
                 let (place, id) = (place.name(lang), clean(id));
-                let rule = lang.pick(ID_RULE_SV.into(), ID_RULE_EN.into());
+                let rule = lang.pick(ID_RULE_SV.into(), ID_RULE_EN.into(), ID_RULE_FI.into());
                 let suggestion = suggest_id(&id);
                 let hint = if suggestion.is_empty() {
                     rule
                 } else {
                     lang.pick(
                         format!("{rule}; här kanske \"{suggestion}\""),
-                        format!("{rule}; here perhaps \"{suggestion}\""),
+                        format!("{rule}; here perhaps \"{suggestion}\""), format!("{rule}; tässä ehkä \"{suggestion}\""),
                     )
                 };
                 (
                     lang.pick(
                         format!("{place} har id \"{id}\" med andra tecken än a–z, 0–9 och -"),
-                        format!("{place} has the id \"{id}\", with characters other than a–z, 0–9 and -"),
+                        format!("{place} has the id \"{id}\", with characters other than a–z, 0–9 and -"), format!("{place}: id \"{id}\" sisältää muita merkkejä kuin a–z, 0–9 ja -"),
                     ),
                     Some(hint),
                 )
@@ -396,17 +408,17 @@ impl Issue {
                 let hint = match first {
                     Some(p) => lang.pick(
                         format!("{other} har samma id, på {}", at(*p)),
-                        format!("{other} has the same id, at {}", at(*p)),
+                        format!("{other} has the same id, at {}", at(*p)), format!("{other} käyttää samaa id:tä ({})", at(*p)),
                     ),
                     None => lang.pick(
                         format!("{other} har samma id"),
-                        format!("{other} has the same id"),
+                        format!("{other} has the same id"), format!("{other} käyttää samaa id:tä"),
                     ),
                 };
                 (
                     lang.pick(
                         format!("{place} har id \"{id}\", som redan används"),
-                        format!("{place} has the id \"{id}\", which is already used"),
+                        format!("{place} has the id \"{id}\", which is already used"), format!("{place}: id \"{id}\" on jo käytössä"),
                     ),
                     Some(hint),
                 )
@@ -416,7 +428,7 @@ impl Issue {
                 (
                     lang.pick(
                         format!("`{field}` i {place} är tom"),
-                        format!("the `{field}` of {place} is empty"),
+                        format!("the `{field}` of {place} is empty"), format!("{place}: `{field}` on tyhjä"),
                     ),
                     None,
                 )
@@ -431,7 +443,7 @@ impl Issue {
                 let what = if *found == '\u{1b}' {
                     lang.pick(
                         format!("ESC, {code}, som inleder en styrsekvens"),
-                        format!("ESC, {code}, which starts an escape sequence"),
+                        format!("ESC, {code}, which starts an escape sequence"), format!("ESC, {code}, joka aloittaa ohjaussekvenssin"),
                     )
                 } else {
                     code
@@ -439,22 +451,22 @@ impl Issue {
                 (
                     lang.pick(
                         format!("`{field}` i {place} har ett styrtecken ({what})"),
-                        format!("the `{field}` of {place} holds a control character ({what})"),
+                        format!("the `{field}` of {place} holds a control character ({what})"), format!("{place}: `{field}` sisältää ohjausmerkin ({what})"),
                     ),
                     Some(lang.pick(
                         "ta bort det: en terminal skulle utföra det i stället för att visa det".into(),
-                        "remove it: a terminal would act on it rather than show it".into(),
+                        "remove it: a terminal would act on it rather than show it".into(), "poista se: pääte toimisi sen mukaan eikä näyttäisi sitä".into(),
                     )),
                 )
             }
             Issue::NoPerspectives => (
                 lang.pick(
                     "dokumentet har inga perspektiv".into(),
-                    "the document has no perspectives".into(),
+                    "the document has no perspectives".into(), "asiakirjassa ei ole näkökulmia".into(),
                 ),
                 Some(lang.pick(
                     "lägg till minst ett Perspective(id: ..., title: ..., goals: [...])".into(),
-                    "add at least one Perspective(id: ..., title: ..., goals: [...])".into(),
+                    "add at least one Perspective(id: ..., title: ..., goals: [...])".into(), "lisää vähintään yksi Perspective(id: ..., title: ..., goals: [...])".into(),
                 )),
             ),
         }

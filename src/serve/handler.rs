@@ -183,13 +183,18 @@ impl russh::server::Handler for Visitor {
         session.channel_failure(channel)
     }
 
+    /// The locale variables choose the visitor's language (the session task reads them from
+    /// the channel); any other variable is refused.
     async fn env_request(
         &mut self,
         channel: ChannelId,
-        _variable_name: &str,
+        variable_name: &str,
         _variable_value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        session.channel_failure(channel)
+        match variable_name {
+            "LANG" | "LC_ALL" | "LC_MESSAGES" => session.channel_success(channel),
+            _ => session.channel_failure(channel),
+        }
     }
 }

@@ -34,6 +34,16 @@ const MESSAGES_EN: Messages = Messages {
     shutdown: "The server is shutting down. Goodbye!",
 };
 
+const MESSAGES_FI: Messages = Messages {
+    busy: "Palvelin on varattu. Yritä hetken kuluttua uudelleen.",
+    per_ip: "Palvelin on varattu: osoitteestasi on liian monta istuntoa yhtä aikaa.",
+    no_pty: "malbild tarvitsee päätteen: yhdistä komennolla ssh -t, ilman komentoa.",
+    exec: "Täällä ei ole komentoja: yhdistä ssh:lla ilman komentoa.",
+    idle: "Istunto päättyi, koska mitään ei painettu hetkeen. Tervetuloa uudelleen!",
+    max_session: "Istunto saavutti enimmäiskestonsa ja päättyi. Tervetuloa uudelleen!",
+    shutdown: "Palvelin sulkeutuu. Näkemiin!",
+};
+
 pub(crate) fn messages(lang: Lang) -> &'static Messages {
-    lang.pick(&MESSAGES_SV, &MESSAGES_EN)
+    lang.pick(&MESSAGES_SV, &MESSAGES_EN, &MESSAGES_FI)
 }

@@ -26,7 +26,10 @@ pub struct Settings {
     /// No session lasts longer than this.
     pub max_session: Duration,
     pub kiosk: bool,
+    /// The server's language: `--lang`'s, else its own locale's.
     pub lang: Lang,
+    /// `--lang` was given: every visitor gets `lang`, whatever locale they send.
+    pub lang_fixed: bool,
     pub data: Option<PathBuf>,
 }
 
@@ -44,6 +47,7 @@ impl Default for Settings {
             max_session: Duration::from_secs(3600),
             kiosk: false,
             lang: Lang::Sv,
+            lang_fixed: false,
             data: None,
         }
     }
@@ -90,6 +94,46 @@ pub fn load(settings: &Settings) -> Result<Outline, String> {
     content::load_data(settings.data.as_deref(), settings.lang)
 }
 
+impl Settings {
+    /// A visitor's language: `--lang`'s when it was given, else the one the visitor's
+    /// forwarded locale asks for, else the server's.
+    pub fn lang_for(&self, visitor: &Locale) -> Lang {
+        if self.lang_fixed {
+            return self.lang;
+        }
+        Lang::from_locale(
+            visitor.lc_all.as_deref(),
+            visitor.lc_messages.as_deref(),
+            visitor.lang.as_deref(),
+        )
+        .unwrap_or(self.lang)
+    }
+}
+
+/// The locale variables a visitor's client forwarded (OpenSSH's `SendEnv LANG LC_*`).
+#[derive(Debug, Default, Clone)]
+pub struct Locale {
+    pub lc_all: Option<String>,
+    pub lc_messages: Option<String>,
+    pub lang: Option<String>,
+}
+
+impl Locale {
+    /// Keeps `name=value` when it is one of the three; a value is a locale name, so anything
+    /// longer than one is dropped.
+    pub fn set(&mut self, name: &str, value: &str) {
+        let slot = match name {
+            "LC_ALL" => &mut self.lc_all,
+            "LC_MESSAGES" => &mut self.lc_messages,
+            "LANG" => &mut self.lang,
+            _ => return,
+        };
+        if value.len() <= 64 {
+            *slot = Some(value.to_string());
+        }
+    }
+}
+
 /// The result of parsing `serve`'s options.
 #[derive(Debug)]
 pub enum Parsed {
@@ -97,12 +141,16 @@ pub enum Parsed {
     Help(Lang),
 }
 
-/// Parses the arguments after `serve`; a mistake is told in the `--lang` language.
-pub fn parse(args: &[String]) -> Result<Parsed, String> {
+/// Parses the arguments after `serve`; a mistake is told in the `--lang` language, else in
+/// `locale`'s, the server's own.
+pub fn parse(args: &[String], locale: Lang) -> Result<Parsed, String> {
     let mut args = Args::new(args);
-    let lang = args.lang();
-    let say = |sv: String, en: String| lang.pick(sv, en);
-    let mut s = Settings::default();
+    let lang = args.lang().unwrap_or(locale);
+    let say = |sv: String, en: String, fi: String| lang.pick(sv, en, fi);
+    let mut s = Settings {
+        lang,
+        ..Settings::default()
+    };
     let mut help = false;
     while let Some(name) = args.next_arg() {
         let mut value = || {
@@ -110,6 +158,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                 say(
                     format!("{name} behöver ett värde"),
                     format!("{name} needs a value"),
+                    format!("{name} tarvitsee arvon"),
                 )
             })
         };
@@ -121,6 +170,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                     say(
                         format!("{name} vill ha ett tal från 1 till {max}, inte \"{v}\""),
                         format!("{name} takes a number from 1 to {max}, not \"{v}\""),
+                        format!("{name}: anna luku väliltä 1–{max}, ei \"{v}\""),
                     )
                 })
         };
@@ -132,6 +182,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                     say(
                         format!("--listen vill ha ADRESS:PORT, inte \"{v}\""),
                         format!("--listen takes ADDRESS:PORT, not \"{v}\""),
+                        format!("--listen: anna OSOITE:PORTTI, ei \"{v}\""),
                     )
                 })?;
             }
@@ -151,10 +202,12 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             "--data" => s.data = Some(PathBuf::from(value()?)),
             "--lang" => {
                 let v = value()?;
+                s.lang_fixed = true;
                 s.lang = Lang::parse(&v).ok_or_else(|| {
                     say(
-                        format!("okänt språk \"{v}\": välj sv eller en"),
-                        format!("unknown language \"{v}\": choose sv or en"),
+                        format!("okänt språk \"{v}\": välj sv, en eller fi"),
+                        format!("unknown language \"{v}\": choose sv, en or fi"),
+                        format!("tuntematon kieli \"{v}\": valitse sv, en tai fi"),
                     )
                 })?;
             }
@@ -163,6 +216,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                 return Err(say(
                     format!("okänt argument \"{other}\". Se malbild serve --help."),
                     format!("unknown argument \"{other}\". See malbild serve --help."),
+                    format!("tuntematon argumentti \"{other}\". Katso malbild serve --help."),
                 ));
             }
         }
@@ -176,7 +230,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
 
 /// The `serve --help` text.
 pub fn help(lang: Lang) -> &'static str {
-    lang.pick(HELP_SV, HELP_EN)
+    lang.pick(HELP_SV, HELP_EN, HELP_FI)
 }
 
 const HELP_SV: &str = "\
@@ -201,7 +255,8 @@ Användning: malbild serve [ALTERNATIV]
   --max-session SEK     ingen session längre än SEK sekunder (standard 3600)
   --kiosk               kioskläge: ingen tangent avslutar
   --data FIL            läs innehållet från FIL
-  --lang SPRÅK          sv (standard) eller en
+  --lang SPRÅK          sv, en eller fi för alla; annars besökarens LANG/LC_*,
+                        utan sådan serverns egen (svenska utan någon)
   -h, --help            visa den här hjälpen
 
 Besökare ansluter med: ssh -p PORT värd
@@ -229,10 +284,41 @@ Usage: malbild serve [OPTIONS]
   --max-session SECS    no session longer than SECS seconds (default 3600)
   --kiosk               kiosk mode: no key quits
   --data FILE           read the content from FILE
-  --lang LANG           sv (default) or en
+  --lang LANG           sv, en or fi for everyone; else each visitor's LANG/LC_*,
+                        without one the server's own (Swedish without any)
   -h, --help            show this help
 
 Visitors connect with: ssh -p PORT host
+";
+
+const HELP_FI: &str = "\
+malbild serve – visio ja tavoitteet SSH:n kautta, kenelle tahansa, ilman tunnusta
+
+Käyttö: malbild serve [VALITSIMET]
+
+  --listen OSOITE:PORTTI
+                        missä palvelin kuuntelee (oletus 127.0.0.1:2222)
+  --host-key TIEDOSTO   palvelimen avain (Ed25519); luodaan ensimmäisellä kerralla.
+                        Oletus systemd:n alla: $STATE_DIRECTORY/host_ed25519_key;
+                        käsin käynnistettynä: $XDG_STATE_HOME/malbild/host_ed25519_key
+                        tai ~/.local/state/malbild/host_ed25519_key
+  --max-sessions N      enintään N istuntoa yhtä aikaa (oletus 64)
+  --max-per-ip N        enintään N istuntoa yhtä aikaa osoitetta kohden (oletus 16)
+  --login-grace SEK     enintään SEK sekuntia yhteydestä käynnissä olevaan
+                        päätteeseen (oletus 15)
+  --max-startups N      enintään N yhteyttä, jotka eivät vielä ole istuntoja
+                        (oletus 64)
+  --max-startups-per-ip N
+                        enintään N sellaista osoitetta kohden (oletus 8)
+  --idle-timeout SEK    lopeta, kun mitään ei ole painettu SEK sekuntiin (oletus 600)
+  --max-session SEK     istunto kestää enintään SEK sekuntia (oletus 3600)
+  --kiosk               kioskitila: mikään näppäin ei lopeta
+  --data TIEDOSTO       lue sisältö tiedostosta TIEDOSTO
+  --lang KIELI          sv, en tai fi kaikille; muuten vierailijan LANG/LC_*,
+                        ilman sitä palvelimen oma (jos sitäkään ei ole, ruotsi)
+  -h, --help            näytä tämä ohje
+
+Vierailijat yhdistävät komennolla: ssh -p PORTTI palvelin
 ";
 
 #[cfg(test)]

@@ -11,8 +11,10 @@ use russh::{Channel, ChannelMsg, ChannelWriteHalf};
 use tokio::sync::mpsc;
 
 use super::admission::{Refusal, Ticket, pty_size};
+use super::options::Locale;
 use super::{Progress, Shared, log, messages};
 use crate::app::{App, Config};
+use crate::i18n::Lang;
 use crate::session::{LEAVE, Session};
 use crate::theme::Glyphs;
 
@@ -83,7 +85,7 @@ pub(crate) async fn run(
     progress: Arc<Progress>,
 ) {
     let (mut read, write) = channel.split();
-    let text = messages(shared.settings.lang);
+    let mut locale = Locale::default();
     let mut pty: Option<Pty> = None;
     // The requests before the interface: a pty, then a shell; anything else is refused.
     let refuse = loop {
@@ -110,8 +112,15 @@ pub(crate) async fn run(
                     (p.width, p.height) = pty_size(col_width, row_height);
                 }
             }
+            // OpenSSH sends the forwarded environment before the shell.
+            Some(ChannelMsg::SetEnv {
+                variable_name,
+                variable_value,
+                ..
+            }) => locale.set(&variable_name, &variable_value),
             // Only here does the connection become a session, counted against the limits.
             Some(ChannelMsg::RequestShell { .. }) => {
+                let text = messages(shared.settings.lang_for(&locale));
                 match pty.as_ref().map(|_| ticket.start_session()) {
                     None => break Some((text.no_pty, "no-pty")),
                     Some(Err(Refusal::Busy)) => break Some((text.busy, "busy")),
@@ -119,7 +128,10 @@ pub(crate) async fn run(
                     Some(Ok(())) => break None,
                 }
             }
-            Some(ChannelMsg::Exec { .. }) => break Some((text.exec, "exec")),
+            Some(ChannelMsg::Exec { .. }) => {
+                let text = messages(shared.settings.lang_for(&locale));
+                break Some((text.exec, "exec"));
+            }
             Some(ChannelMsg::RequestSubsystem { .. }) => break Some(("", "subsystem")),
             Some(ChannelMsg::Eof | ChannelMsg::Close) | None => {
                 progress.ended.notify_one();
@@ -165,10 +177,12 @@ pub(crate) async fn run(
     let (out, out_rx) = mpsc::channel(FRAMES_IN_FLIGHT);
     let writer = tokio::spawn(writer(write, out_rx, Arc::clone(&bytes_out)));
     let stuck_writer = writer.abort_handle();
-    let mut visit = Visit::new(&shared, &pty, started);
+    let mut visit = Visit::new(&shared, &pty, shared.settings.lang_for(&locale), started);
     let end = visit.run(&mut read, &out, &shared).await;
     let app = visit.session.app();
     let (width, height, dropped) = (app.width, app.height, visit.dropped);
+    // The goodbye in the language the visitor was reading.
+    let text = messages(app.lang);
     drop(visit);
     let goodbye = match end {
         End::Idle => Some(text.idle),
@@ -249,11 +263,11 @@ struct Visit {
 }
 
 impl Visit {
-    fn new(shared: &Shared, pty: &Pty, started: Instant) -> Visit {
+    fn new(shared: &Shared, pty: &Pty, lang: Lang, started: Instant) -> Visit {
         let settings = &shared.settings;
         let config = Config {
             kiosk: settings.kiosk,
-            lang: settings.lang,
+            lang,
             glyphs: Glyphs::detect(Some(&pty.term), None, None, Some("C.UTF-8")),
             colour: true,
             mouse: true,

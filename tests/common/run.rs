@@ -21,6 +21,8 @@ pub fn run_in_pty(args: &[&str], cols: u16) -> (Vec<u8>, u32) {
     cmd.cwd(env!("CARGO_MANIFEST_DIR"));
     cmd.env("TERM", "xterm-256color");
     cmd.env("LANG", "C.UTF-8");
+    cmd.env_remove("LC_ALL");
+    cmd.env_remove("LC_MESSAGES");
     let mut child = pty.slave.spawn_command(cmd).expect("spawn");
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().expect("reader");
