@@ -199,6 +199,10 @@ pub enum LineKind {
 /// The whole state of the interface.
 #[derive(Debug, Clone)]
 pub struct App {
+    /// The document as loaded, with its translations.
+    document: Outline,
+    /// The document as shown: in the interface language when it is translated into it, else
+    /// in Swedish (and the detail pane says so).
     pub outline: Outline,
     /// Folded on the first search, not at start: most visits never search, and the first
     /// frame is sooner without it.
@@ -259,7 +263,8 @@ impl App {
             last_input: now,
             dirty: false,
             carousel_due: None,
-            outline,
+            outline: shown(&outline, lang),
+            document: outline,
             config,
         };
         app.selected = app.config.start.min(n.saturating_sub(1));
@@ -268,6 +273,27 @@ impl App {
         let attract = app.config.kiosk && app.config.carousel.is_some();
         app.dirty = app.selected != 0 || attract;
         app
+    }
+
+    /// Speaks `lang` from now on, and shows the document's translation into it if it has one.
+    /// The tree keeps its shape: a translation has the same nodes in the same order.
+    pub(crate) fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+        if self.outline.lang != self.document.in_lang(lang).lang {
+            self.outline = shown(&self.document, lang);
+            self.index = std::sync::OnceLock::new();
+            if !self.search.words.is_empty() {
+                let outline = &self.outline;
+                let index = self.index.get_or_init(|| Index::new(outline));
+                self.search.matches = index.matching(&self.search.words);
+            }
+        }
+    }
+
+    /// True when the document is shown in Swedish to someone who chose another language:
+    /// it has no translation into theirs.
+    pub fn untranslated(&self) -> bool {
+        self.outline.lang != self.lang
     }
 
     /// The interface strings.
@@ -619,7 +645,7 @@ impl App {
         self.detail_scroll = 0;
         self.status = None;
         self.colour = self.config.colour;
-        self.lang = self.config.lang;
+        self.set_lang(self.config.lang);
         self.dirty = false;
     }
 
@@ -677,3 +703,15 @@ fn scroll(offset: &mut usize, delta: isize, max: usize) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+/// The outline to show in `lang`, without the translations it is one of.
+fn shown(document: &Outline, lang: Lang) -> Outline {
+    let in_lang = document.in_lang(lang);
+    Outline {
+        organisation: in_lang.organisation.clone(),
+        title: in_lang.title.clone(),
+        nodes: in_lang.nodes.clone(),
+        lang: in_lang.lang,
+        translations: Vec::new(),
+    }
+}

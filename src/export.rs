@@ -1,6 +1,7 @@
 //! The whole document as plain text or Markdown, for `--print` and for pipes.
 
 use crate::content::{Block, Kind, Node, Outline};
+use crate::i18n::Lang;
 use crate::text;
 
 /// Output formats of `--print`.
@@ -25,11 +26,16 @@ impl Format {
 /// The node at `root` and everything under it, in `format`, wrapped to `width` columns (text
 /// only; Markdown is not wrapped). Both begin with the organisation and the document's title;
 /// the vision, at index 0, is the whole document.
-pub fn render(outline: &Outline, root: usize, format: Format, width: usize) -> String {
-    let sections = Sections::of(outline, root);
+///
+/// The text is in `lang` when the document has a translation into it; otherwise it is the
+/// Swedish, with a line under the title that says so.
+pub fn render(outline: &Outline, root: usize, format: Format, width: usize, lang: Lang) -> String {
+    let shown = outline.in_lang(lang);
+    let note = (shown.lang != lang).then(|| lang.strings().untranslated);
+    let sections = Sections::of(shown, root);
     match format {
-        Format::Text => plain(outline, &sections, width.max(20)),
-        Format::Markdown => markdown(outline, &sections),
+        Format::Text => plain(shown, note, &sections, width.max(20)),
+        Format::Markdown => markdown(shown, note, &sections),
     }
 }
 
@@ -123,7 +129,7 @@ fn heading(out: &mut String, title: &str, ch: char, overline: bool, width: usize
 /// Plain text: the document title framed in `=`, the vision, each perspective and the contact
 /// block underlined with `=`, each goal with `-`; paragraphs apart by a blank line, sections by
 /// two.
-fn plain(outline: &Outline, sections: &Sections<'_>, width: usize) -> String {
+fn plain(outline: &Outline, note: Option<&str>, sections: &Sections<'_>, width: usize) -> String {
     let mut out = String::new();
     heading(
         &mut out,
@@ -132,6 +138,10 @@ fn plain(outline: &Outline, sections: &Sections<'_>, width: usize) -> String {
         true,
         width,
     );
+    if let Some(note) = note {
+        out.push('\n');
+        push_wrapped(&mut out, note, width, "");
+    }
     for &(node, blocks) in &sections.nodes {
         // Two blank lines before a section of the document, one before a goal.
         let (gap, rule) = match node.kind {
@@ -158,12 +168,15 @@ fn plain(outline: &Outline, sections: &Sections<'_>, width: usize) -> String {
     out
 }
 
-fn markdown(outline: &Outline, sections: &Sections<'_>) -> String {
+fn markdown(outline: &Outline, note: Option<&str>, sections: &Sections<'_>) -> String {
     let mut out = format!(
         "# {} – {}\n",
         escape(&outline.organisation),
         escape(&outline.title)
     );
+    if let Some(note) = note {
+        out.push_str(&format!("\n{}\n", escape(note)));
+    }
     for &(node, blocks) in &sections.nodes {
         let hashes = match node.kind {
             Kind::Goal => "###",
@@ -225,7 +238,7 @@ mod tests {
     fn every_paragraph_is_printed() {
         let outline = Outline::bundled();
         for format in [Format::Text, Format::Markdown] {
-            let out = render(&outline, 0, format, 10_000);
+            let out = render(&outline, 0, format, 10_000, Lang::Sv);
             for node in &outline.nodes {
                 for block in &node.blocks {
                     assert!(
@@ -240,7 +253,7 @@ mod tests {
 
     #[test]
     fn markdown_headings() {
-        let out = render(&Outline::bundled(), 0, Format::Markdown, 80);
+        let out = render(&Outline::bundled(), 0, Format::Markdown, 80, Lang::Sv);
         assert!(out.starts_with("# Smedjebackens kommun – Vision och mål\n"));
         assert!(out.contains("\n## Hållbarhet\n"));
         assert!(out.contains("\n### Bra ekonomi\n"));
@@ -265,10 +278,10 @@ mod tests {
 
     #[test]
     fn text_is_wrapped_to_the_width() {
-        let out = render(&Outline::bundled(), 0, Format::Text, 40);
+        let out = render(&Outline::bundled(), 0, Format::Text, 40, Lang::Sv);
         assert!(out.lines().all(|l| text::width(l) <= 40), "{out}");
         // Headings too, with rules as wide as their longest line.
-        let out = render(&Outline::bundled(), 0, Format::Text, 20);
+        let out = render(&Outline::bundled(), 0, Format::Text, 20, Lang::Sv);
         assert!(out.lines().all(|l| text::width(l) <= 20), "{out}");
         assert!(out.starts_with("====================\nSmedjebackens kommun\n– Vision och mål\n"));
     }
@@ -276,7 +289,13 @@ mod tests {
     /// The titles an export of the node `id` holds, in order: what its headings say.
     fn titles(id: &str, format: Format) -> Vec<String> {
         let outline = Outline::bundled();
-        let out = render(&outline, outline.find(id).unwrap(), format, 10_000);
+        let out = render(
+            &outline,
+            outline.find(id).unwrap(),
+            format,
+            10_000,
+            Lang::Sv,
+        );
         let mut titles: Vec<String> = outline
             .nodes
             .iter()
@@ -298,7 +317,13 @@ mod tests {
             assert_eq!(titles("bra-ekonomi", format), ["Bra ekonomi"]);
             assert_eq!(titles("vision", format).len(), 10);
             let outline = Outline::bundled();
-            let goal = render(&outline, outline.find("bra-ekonomi").unwrap(), format, 80);
+            let goal = render(
+                &outline,
+                outline.find("bra-ekonomi").unwrap(),
+                format,
+                80,
+                Lang::Sv,
+            );
             assert!(!goal.contains("Kontakt"), "{goal}");
         }
     }
@@ -307,11 +332,11 @@ mod tests {
     fn every_export_begins_with_the_organisation_and_the_title() {
         let outline = Outline::bundled();
         for root in 0..outline.nodes.len() {
-            let text = render(&outline, root, Format::Text, 80);
+            let text = render(&outline, root, Format::Text, 80, Lang::Sv);
             let head: Vec<&str> = text.lines().take(3).collect();
             assert_eq!(head[1], "Smedjebackens kommun – Vision och mål", "{text}");
             assert!(head[0] == head[2] && head[0].chars().all(|c| c == '='));
-            let md = render(&outline, root, Format::Markdown, 80);
+            let md = render(&outline, root, Format::Markdown, 80, Lang::Sv);
             assert!(
                 md.starts_with("# Smedjebackens kommun – Vision och mål\n"),
                 "{md}"

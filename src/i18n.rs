@@ -17,6 +17,11 @@ impl Lang {
     /// Every language, in the order the on-screen switch steps through them.
     pub const ALL: [Lang; 3] = [Lang::Sv, Lang::Fi, Lang::En];
 
+    /// The language's code: `sv`, `en` or `fi`.
+    pub fn code(self) -> &'static str {
+        self.pick("sv", "en", "fi")
+    }
+
     /// Parses `sv`, `en` or `fi`.
     pub fn parse(s: &str) -> Option<Lang> {
         match s.to_lowercase().as_str() {
@@ -81,6 +86,13 @@ pub type Hint = (&'static str, &'static str);
 pub struct Strings {
     pub tree_title: &'static str,
     pub detail_title: &'static str,
+    /// The detail pane's title over a text shown in Swedish because the document has no
+    /// translation into the interface language.
+    pub detail_title_swedish: &'static str,
+    /// The same, on the title line in screen-reader mode, which has no pane titles.
+    pub in_swedish: &'static str,
+    /// Under the title of an export in Swedish because the document has no translation.
+    pub untranslated: &'static str,
     pub search_prompt: &'static str,
     /// At the right of the title line, for whoever needs the mode and cannot see the screen.
     pub screen_reader_hint: &'static str,
@@ -137,6 +149,8 @@ pub struct Strings {
     pub check_valid_file: &'static str,
     /// `--check` without `--data`: the document compiled into the binary.
     pub check_valid_bundled: &'static str,
+    /// `{t}` of the two above when the document has translations: their language codes.
+    pub check_translations: &'static str,
     /// `malbild serve` in a build without the server.
     pub no_serve: &'static str,
 }
@@ -185,6 +199,9 @@ fn fill(template: &str, first: usize, last: usize, total: usize) -> String {
 pub static SV: Strings = Strings {
     tree_title: "Mål",
     detail_title: "Text",
+    detail_title_swedish: "Text",
+    in_swedish: "på svenska",
+    untranslated: "Dokumentet är på svenska.",
     search_prompt: "Sök: ",
     screen_reader_hint: "Skärmläsare: --screen-reader",
     match_one: "1 träff",
@@ -252,8 +269,9 @@ pub static SV: Strings = Strings {
     needs_terminal: "{option} behöver en terminal, och stdout är ingen; texten skrivs med --print",
     not_with_print: "{option} gäller gränssnittet och går inte att använda med --print eller --format",
     not_with_check: "{option} går inte att använda med --check",
-    check_valid_file: "{file}: giltig ({p} perspektiv, {g} mål)",
-    check_valid_bundled: "Det inbyggda dokumentet är giltigt ({p} perspektiv, {g} mål); en fil kontrolleras med --check --data FIL",
+    check_valid_file: "{file}: giltig ({p} perspektiv, {g} mål{t})",
+    check_valid_bundled: "Det inbyggda dokumentet är giltigt ({p} perspektiv, {g} mål{t}); en fil kontrolleras med --check --data FIL",
+    check_translations: "; översättningar: {codes}",
     no_serve: "det här bygget har ingen SSH-server; bygg ett med: cargo build --profile serve --features serve",
 };
 
@@ -261,6 +279,9 @@ pub static SV: Strings = Strings {
 pub static EN: Strings = Strings {
     tree_title: "Goals",
     detail_title: "Text",
+    detail_title_swedish: "Text (in Swedish)",
+    in_swedish: "in Swedish",
+    untranslated: "This document has no English translation; its text is in Swedish.",
     search_prompt: "Search: ",
     screen_reader_hint: "Screen reader: --screen-reader",
     match_one: "1 match",
@@ -328,8 +349,9 @@ pub static EN: Strings = Strings {
     needs_terminal: "{option} needs a terminal, and stdout is not one; --print writes the text",
     not_with_print: "{option} is for the interface and cannot be used with --print or --format",
     not_with_check: "{option} cannot be used with --check",
-    check_valid_file: "{file}: valid ({p} perspectives, {g} goals)",
-    check_valid_bundled: "The bundled document is valid ({p} perspectives, {g} goals); check a file with --check --data FILE",
+    check_valid_file: "{file}: valid ({p} perspectives, {g} goals{t})",
+    check_valid_bundled: "The bundled document is valid ({p} perspectives, {g} goals{t}); check a file with --check --data FILE",
+    check_translations: "; translations: {codes}",
     no_serve: "this build has no SSH server; build one with: cargo build --profile serve --features serve",
 };
 
@@ -339,6 +361,9 @@ pub static EN: Strings = Strings {
 pub static FI: Strings = Strings {
     tree_title: "Tavoitteet",
     detail_title: "Teksti",
+    detail_title_swedish: "Teksti (ruotsiksi)",
+    in_swedish: "teksti ruotsiksi",
+    untranslated: "Asiakirjaa ei ole käännetty suomeksi; teksti on ruotsiksi.",
     search_prompt: "Haku: ",
     screen_reader_hint: "Ruudunlukija: --screen-reader",
     match_one: "1 osuma",
@@ -406,8 +431,9 @@ pub static FI: Strings = Strings {
     needs_terminal: "{option} tarvitsee päätteen, eikä stdout ole pääte; tekstin voi tulostaa valitsimella --print",
     not_with_print: "{option} koskee käyttöliittymää, eikä sitä voi käyttää yhdessä valitsimen --print tai --format kanssa",
     not_with_check: "{option} ei toimi yhdessä valitsimen --check kanssa",
-    check_valid_file: "{file}: kelvollinen (näkökulmia {p}, tavoitteita {g})",
-    check_valid_bundled: "Sisäänrakennettu asiakirja on kelvollinen (näkökulmia {p}, tavoitteita {g}); tiedoston voi tarkistaa komennolla --check --data TIEDOSTO",
+    check_valid_file: "{file}: kelvollinen (näkökulmia {p}, tavoitteita {g}{t})",
+    check_valid_bundled: "Sisäänrakennettu asiakirja on kelvollinen (näkökulmia {p}, tavoitteita {g}{t}); tiedoston voi tarkistaa komennolla --check --data TIEDOSTO",
+    check_translations: "; käännökset: {codes}",
     no_serve: "tässä versiossa ei ole SSH-palvelinta; sellaisen voi rakentaa komennolla: cargo build --profile serve --features serve",
 };
 

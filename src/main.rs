@@ -75,7 +75,13 @@ fn main() -> ExitCode {
             } else {
                 80
             };
-            print(&export::render(&outline, start, options.format, width))
+            print(&export::render(
+                &outline,
+                start,
+                options.format,
+                width,
+                options.lang,
+            ))
         }
     }
 }
@@ -111,6 +117,15 @@ fn check(options: &Options) -> ExitCode {
     let answer = answer
         .replace("{p}", &outline.nodes[0].children.len().to_string())
         .replace("{g}", &outline.goals().count().to_string());
+    let codes: Vec<&str> = outline.translations.iter().map(|t| t.lang.code()).collect();
+    let translations = if codes.is_empty() {
+        String::new()
+    } else {
+        strings
+            .check_translations
+            .replace("{codes}", &codes.join(", "))
+    };
+    let answer = answer.replace("{t}", &translations);
     print(&format!("{answer}\n"))
 }
 

@@ -170,12 +170,16 @@ fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
 fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme();
     buf.set_style(area, theme.title());
-    let title = format!(
+    let mut title = format!(
         " {}{}{}",
         app.outline.organisation,
         app.symbols().dot,
         app.outline.title
     );
+    // The panes have no frame to say it on.
+    if app.config.screen_reader && app.untranslated() {
+        title = format!("{title}{}{}", app.symbols().dot, app.strings().in_swedish);
+    }
     let shown = truncate(&title, usize::from(area.width), app.symbols().ellipsis);
     buf.set_stringn(
         area.x,
@@ -367,7 +371,13 @@ fn render_detail(app: &App, areas: &Areas, buf: &mut Buffer) {
         line::render(&Line::styled(status, theme.scroll()), row, buf);
         return;
     }
-    let mut block = pane_block(app, app.strings().detail_title, focused);
+    let strings = app.strings();
+    let title = if app.untranslated() {
+        strings.detail_title_swedish
+    } else {
+        strings.detail_title
+    };
+    let mut block = pane_block(app, title, focused);
     if window.scrolls() {
         block = block.title_bottom(scroll_indicator(app, window).alignment(Alignment::Right));
     }

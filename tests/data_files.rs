@@ -2,7 +2,8 @@
 //! (the corpus in `tests/data/broken/`), hostile text, and input that must never panic.
 //!
 //! Each `tests/data/broken/NAME.ron` has its approved messages beside it as insta snapshots:
-//! `NAME.snap` (Swedish stderr) and `NAME.en.snap` (with `--lang en`). After changing a message
+//! `NAME.snap` (Swedish stderr), `NAME.en.snap` (with `--lang en`) and `NAME.fi.snap` (with
+//! `--lang fi`). After changing a message
 //! on purpose, rewrite them with `INSTA_UPDATE=always cargo test --test data_files` and read
 //! the diff.
 
@@ -90,11 +91,15 @@ fn corpus_has_one_file_per_kind_of_mistake() {
 }
 
 #[test]
-fn every_broken_file_gets_its_exact_message_in_both_languages() {
+fn every_broken_file_gets_its_exact_message_in_every_language() {
     let mut failures = Vec::new();
     for name in corpus() {
         let file = format!("tests/data/broken/{name}.ron");
-        for (lang, snapshot) in [("sv", name.clone()), ("en", format!("{name}.en"))] {
+        for (lang, snapshot) in [
+            ("sv", name.clone()),
+            ("en", format!("{name}.en")),
+            ("fi", format!("{name}.fi")),
+        ] {
             let got = refused(&["--check", "--lang", lang, "--data", &file]);
             assert!(
                 got.starts_with(&format!("{file}:")),

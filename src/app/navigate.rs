@@ -209,7 +209,7 @@ impl App {
     /// Swedish, Finnish, English, and round again; everything is drawn anew in it.
     pub(super) fn next_lang(&mut self) -> bool {
         let at = Lang::ALL.iter().position(|&l| l == self.lang).unwrap_or(0);
-        self.lang = Lang::ALL[(at + 1) % Lang::ALL.len()];
+        self.set_lang(Lang::ALL[(at + 1) % Lang::ALL.len()]);
         self.status = None;
         self.dirty = true;
         true

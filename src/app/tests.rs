@@ -590,3 +590,66 @@ fn the_language_key_steps_through_every_language_and_an_idle_kiosk_goes_back() {
     assert_eq!(app.lang, Lang::En);
     assert!(!app.help);
 }
+
+/// The bundled document with the Finnish translation of the tests' fixture.
+fn translated() -> Outline {
+    crate::content::load(
+        "tests/data/translated.ron",
+        include_str!("../../tests/data/translated.ron"),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render(Lang::En)))
+}
+
+#[test]
+fn the_content_follows_the_language_where_it_is_translated() {
+    let now = Instant::now();
+    let config = Config {
+        kiosk: true,
+        idle_reset: Some(Duration::from_secs(120)),
+        ..Config::default()
+    };
+    let mut app = App::new(translated(), config, now);
+    assert_eq!(app.outline.nodes[0].title, "Vision");
+    assert!(!app.untranslated());
+    run(&mut app, now, &[Action::Jump(5), Action::Read]);
+    let selected = app.selected;
+    // Svenska → suomi: the same node, in Finnish, and nothing says it is in Swedish.
+    app.update(Action::NextLang, now);
+    assert_eq!(app.lang, Lang::Fi);
+    assert_eq!(app.outline.lang, Lang::Fi);
+    assert!(!app.untranslated());
+    assert_eq!(app.selected, selected);
+    assert_eq!(app.outline.nodes[selected].title, "Hyvä talous");
+    assert_eq!(app.outline.organisation, "Smedjebackenin kunta");
+    // → English: the fixture has no English, so the Swedish, and the app says so.
+    app.update(Action::NextLang, now);
+    assert_eq!(app.lang, Lang::En);
+    assert_eq!(app.outline.lang, Lang::Sv);
+    assert!(app.untranslated());
+    assert_eq!(app.outline.nodes[selected].title, "Bra ekonomi");
+    // Back to Finnish, then left alone: Swedish again, at the start.
+    app.update(Action::NextLang, now);
+    app.update(Action::NextLang, now);
+    assert_eq!(app.lang, Lang::Fi);
+    app.update(Action::Tick, now + Duration::from_secs(121));
+    assert_eq!((app.lang, app.outline.lang), (Lang::Sv, Lang::Sv));
+    assert_eq!(app.outline.nodes[app.selected].title, "Vision");
+}
+
+#[test]
+fn search_finds_the_words_shown() {
+    let now = Instant::now();
+    let config = Config {
+        lang: Lang::Fi,
+        ..Config::default()
+    };
+    let mut app = App::new(translated(), config, now);
+    let goal = app.outline.find("bra-ekonomi").unwrap();
+    run(&mut app, now, &[Action::SearchOpen]);
+    run(&mut app, now, &[Action::SearchInput("talous".into())]);
+    assert_eq!(app.search.matches, [goal]);
+    // Kept after Enter, the matches follow the language: "talous" is no Swedish word.
+    run(&mut app, now, &[Action::SearchDone, Action::NextLang]);
+    assert_eq!(app.lang, Lang::En);
+    assert!(app.search.matches.is_empty());
+}

@@ -43,6 +43,42 @@ impl Place {
                     format!("tavoite {n} ({perspective})"),
                 )
             }
+            Place::Translation(_, Some(code)) => {
+                let code = clean(code);
+                lang.pick(
+                    format!("översättningen \"{code}\""),
+                    format!("the \"{code}\" translation"),
+                    format!("käännös \"{code}\""),
+                )
+            }
+            Place::Translation(n, None) => lang.pick(
+                format!("översättning {n}"),
+                format!("translation {n}"),
+                format!("käännös {n}"),
+            ),
+            Place::Node {
+                n,
+                id,
+                translation,
+                lang: code,
+            } => {
+                let of = Place::Translation(*translation, code.clone()).name(lang);
+                match id {
+                    Some(id) => {
+                        let id = clean(id);
+                        lang.pick(
+                            format!("\"{id}\" i {of}"),
+                            format!("\"{id}\" in {of}"),
+                            format!("{of}, kohta \"{id}\""),
+                        )
+                    }
+                    None => lang.pick(
+                        format!("nod {n} i {of}"),
+                        format!("node {n} of {of}"),
+                        format!("{of}, kohta {n}"),
+                    ),
+                }
+            }
         }
     }
 }
@@ -469,6 +505,80 @@ impl Issue {
                     "add at least one Perspective(id: ..., title: ..., goals: [...])".into(), "lisää vähintään yksi Perspective(id: ..., title: ..., goals: [...])".into(),
                 )),
             ),
+            Issue::UnknownLanguage(found) => {
+                let found = clean(found);
+                (
+                    lang.pick(
+                        format!("okänt språk \"{found}\" för en översättning"),
+                        format!("unknown language \"{found}\" for a translation"),
+                        format!("käännöksen kieli \"{found}\" on tuntematon"),
+                    ),
+                    Some(lang.pick(
+                        "en översättning är på \"fi\" (finska) eller \"en\" (engelska); dokumentet självt är på svenska".into(),
+                        "a translation is into \"fi\" (Finnish) or \"en\" (English); the document itself is in Swedish".into(),
+                        "käännöksen kieli on \"fi\" (suomi) tai \"en\" (englanti); itse asiakirja on ruotsiksi".into(),
+                    )),
+                )
+            }
+            Issue::DuplicateTranslation { lang: code, first } => {
+                let code = clean(code);
+                (
+                    lang.pick(
+                        format!("en andra översättning till \"{code}\""),
+                        format!("a second translation into \"{code}\""),
+                        format!("toinen käännös kielelle \"{code}\""),
+                    ),
+                    Some(match first {
+                        Some(p) => lang.pick(
+                            format!("den första är på {}; ett språk har en översättning", at(*p)),
+                            format!("the first is at {}; a language has one translation", at(*p)),
+                            format!("ensimmäinen on kohdassa {}; kullakin kielellä on yksi käännös", at(*p)),
+                        ),
+                        None => lang.pick(
+                            "ett språk har en översättning".into(),
+                            "a language has one translation".into(),
+                            "kullakin kielellä on yksi käännös".into(),
+                        ),
+                    }),
+                )
+            }
+            Issue::UnknownNode { place, id, nearest } => {
+                let (place, id) = (place.name(lang), clean(id));
+                (
+                    lang.pick(
+                        format!("{place}: dokumentet har ingen nod med id \"{id}\""),
+                        format!("{place}: the document has no node with the id \"{id}\""),
+                        format!("{place}: asiakirjassa ei ole kohtaa, jonka id on \"{id}\""),
+                    ),
+                    Some(match nearest {
+                        Some(c) => lang.pick(
+                            format!("menade du \"{c}\"?"),
+                            format!("did you mean \"{c}\"?"),
+                            format!("tarkoititko \"{c}\"?"),
+                        ),
+                        None => lang.pick(
+                        "en översatt nod har samma id som visionen, ett perspektiv eller ett mål i dokumentet".into(),
+                        "a translated node has the id of the vision, a perspective or a goal of the document".into(),
+                        "käännetyllä kohdalla on asiakirjan vision, näkökulman tai tavoitteen id".into(),
+                        ),
+                    }),
+                )
+            }
+            Issue::Untranslated { place, id, title } => {
+                let (place, id, title) = (place.name(lang), clean(id), clean(title));
+                (
+                    lang.pick(
+                        format!("{place} saknar \"{id}\" ({title})"),
+                        format!("{place} lacks \"{id}\" ({title})"),
+                        format!("{place}: \"{id}\" ({title}) puuttuu"),
+                    ),
+                    Some(lang.pick(
+                        format!("lägg till Node(id: \"{id}\", title: \"...\", text: \"...\") i dess `nodes`"),
+                        format!("add Node(id: \"{id}\", title: \"...\", text: \"...\") to its `nodes`"),
+                        format!("lisää sen `nodes`-luetteloon Node(id: \"{id}\", title: \"...\", text: \"...\")"),
+                    )),
+                )
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The one shape the rest of the app reads: the document flattened into a tree of nodes, every
 //! text cleaned of anything a terminal would act on.
 
-use super::schema::Document;
+use super::schema::{Document, Translation};
+use crate::i18n::Lang;
 use crate::sanitize::clean;
 
 /// Which kind of node a tree row is.
@@ -48,6 +49,11 @@ pub struct Outline {
     pub organisation: String,
     pub title: String,
     pub nodes: Vec<Node>,
+    /// The language its texts are in: Swedish, or a translation's.
+    pub lang: Lang,
+    /// The municipality's own translations: each the same nodes in the same order, in
+    /// another language, with no translations of its own.
+    pub translations: Vec<Outline>,
 }
 
 impl Outline {
@@ -77,6 +83,15 @@ impl Outline {
         path
     }
 
+    /// The outline in `lang`: the translation into it, or this one, in Swedish, when the
+    /// document has none. The caller compares [`Outline::lang`] to say so.
+    pub fn in_lang(&self, lang: Lang) -> &Outline {
+        self.translations
+            .iter()
+            .find(|t| t.lang == lang)
+            .unwrap_or(self)
+    }
+
     /// The bundled document, read by the same loader as `--data`.
     ///
     /// # Panics
@@ -89,8 +104,29 @@ impl Outline {
     }
 }
 
-/// Flattens a valid document into the outline the interface reads, every text cleaned.
+/// Flattens a valid document into the outline the interface reads, every text cleaned, with
+/// an outline of the same nodes for each of its translations.
 pub(super) fn flatten(document: &Document) -> Outline {
+    let mut outline = build(document, None);
+    outline.translations = document
+        .translations
+        .iter()
+        .map(|t| build(document, Some(t)))
+        .collect();
+    outline
+}
+
+/// The outline of `document` in its own words, or in those of `translation`.
+fn build(document: &Document, translation: Option<&Translation>) -> Outline {
+    // A valid translation has every node; the document's own text stands in for one that
+    // does not, so this never fails.
+    let words = |id: &str, title: &str, text: &str| -> (String, String) {
+        translation
+            .and_then(|t| t.nodes.iter().find(|n| n.id == id))
+            .map_or((clean(title), text.to_string()), |n| {
+                (clean(&n.title), n.text.clone())
+            })
+    };
     let mut nodes = Vec::new();
     let paragraphs = |text: &str| -> Vec<Block> {
         text.split("\n\n")
@@ -99,20 +135,33 @@ pub(super) fn flatten(document: &Document) -> Outline {
             .map(Block::Paragraph)
             .collect()
     };
-    let mut vision_blocks = paragraphs(&document.vision.text);
-    vision_blocks.extend(paragraphs(&document.introduction));
-    vision_blocks.push(Block::Heading(clean(&document.contact.title)));
-    vision_blocks.extend(document.contact.lines.iter().map(|l| Block::Line(clean(l))));
+    let pick = |own: &str, translated: fn(&Translation) -> &str| {
+        translation.map_or(own, translated).to_string()
+    };
+    let (title, text) = words(
+        &document.vision.id,
+        &document.vision.title,
+        &document.vision.text,
+    );
+    let mut vision_blocks = paragraphs(&text);
+    vision_blocks.extend(paragraphs(&pick(&document.introduction, |t| {
+        &t.introduction
+    })));
+    let contact = translation.map_or(&document.contact, |t| &t.contact);
+    vision_blocks.push(Block::Heading(clean(&contact.title)));
+    vision_blocks.extend(contact.lines.iter().map(|l| Block::Line(clean(l))));
     // A label with nothing after it says nothing: the date is shown only when there is one.
     let updated = clean(document.last_updated.trim());
     if !updated.is_empty() {
-        let label = clean(&document.last_updated_label);
+        let label = clean(&pick(&document.last_updated_label, |t| {
+            &t.last_updated_label
+        }));
         vision_blocks.push(Block::Line(format!("{label} {updated}")));
     }
     nodes.push(Node {
         id: clean(&document.vision.id),
         kind: Kind::Vision,
-        title: clean(&document.vision.title),
+        title,
         parent: None,
         children: Vec::new(),
         depth: 0,
@@ -121,39 +170,44 @@ pub(super) fn flatten(document: &Document) -> Outline {
     for perspective in &document.perspectives {
         let p = nodes.len();
         nodes[0].children.push(p);
-        let mut blocks = paragraphs(&perspective.text);
-        blocks.extend(
-            perspective
-                .goals
-                .iter()
-                .map(|g| Block::Item(clean(&g.title))),
-        );
+        let (title, text) = words(&perspective.id, &perspective.title, &perspective.text);
+        let goals: Vec<(String, String)> = perspective
+            .goals
+            .iter()
+            .map(|g| words(&g.id, &g.title, &g.text))
+            .collect();
+        let mut blocks = paragraphs(&text);
+        blocks.extend(goals.iter().map(|(title, _)| Block::Item(title.clone())));
         nodes.push(Node {
             id: clean(&perspective.id),
             kind: Kind::Perspective,
-            title: clean(&perspective.title),
+            title,
             parent: Some(0),
             children: Vec::new(),
             depth: 1,
             blocks,
         });
-        for goal in &perspective.goals {
+        for (goal, (title, text)) in perspective.goals.iter().zip(goals) {
             let g = nodes.len();
             nodes[p].children.push(g);
             nodes.push(Node {
                 id: clean(&goal.id),
                 kind: Kind::Goal,
-                title: clean(&goal.title),
+                title,
                 parent: Some(p),
                 children: Vec::new(),
                 depth: 2,
-                blocks: paragraphs(&goal.text),
+                blocks: paragraphs(&text),
             });
         }
     }
     Outline {
-        organisation: clean(&document.organisation),
-        title: clean(&document.title),
+        organisation: clean(&pick(&document.organisation, |t| &t.organisation)),
+        title: clean(&pick(&document.title, |t| &t.title)),
         nodes,
+        lang: translation
+            .and_then(|t| Lang::parse(&t.lang))
+            .unwrap_or(Lang::Sv),
+        translations: Vec::new(),
     }
 }

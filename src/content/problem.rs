@@ -27,6 +27,16 @@ pub enum Place {
     Perspective(usize, Option<String>),
     /// 1-based number of the goal, then of its perspective and that perspective's id.
     Goal(usize, usize, Option<String>),
+    /// 1-based number of a translation, and its language code when the file has one.
+    Translation(usize, Option<String>),
+    /// 1-based number of a node in a translation and its id when written, then the
+    /// translation's number and language.
+    Node {
+        n: usize,
+        id: Option<String>,
+        translation: usize,
+        lang: Option<String>,
+    },
 }
 
 /// What a value should have been, from the schema.
@@ -112,6 +122,26 @@ pub enum Issue {
         found: char,
     },
     NoPerspectives,
+    /// A translation's `lang` that is neither `fi` nor `en`.
+    UnknownLanguage(String),
+    /// A second translation into the same language; where the first is.
+    DuplicateTranslation {
+        lang: String,
+        first: Option<(usize, usize)>,
+    },
+    /// A translated node whose id no node of the document has.
+    UnknownNode {
+        place: Place,
+        id: String,
+        /// The document's id nearest to it, if one is near.
+        nearest: Option<String>,
+    },
+    /// A translation without this node of the document: its id and Swedish title.
+    Untranslated {
+        place: Place,
+        id: String,
+        title: String,
+    },
 }
 
 /// Why a document could not be loaded: every problem found, and the file they are in.

@@ -5,7 +5,9 @@ use super::problem::Shape;
 
 mod types;
 
-pub use types::{Contact, Document, Goal, MAX_DEPTH, Perspective, Vision, ron_options};
+pub use types::{
+    Contact, Document, Goal, MAX_DEPTH, Node, Perspective, Translation, Vision, ron_options,
+};
 
 /// The field names, as the data file writes them. Every use outside the serde types of
 /// `types` goes through these, and a test holds them to the names serde expects.
@@ -21,6 +23,9 @@ pub const ID: &str = "id";
 pub const TEXT: &str = "text";
 pub const GOALS: &str = "goals";
 pub const LINES: &str = "lines";
+pub const TRANSLATIONS: &str = "translations";
+pub const LANG: &str = "lang";
+pub const NODES: &str = "nodes";
 
 /// A struct of the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +35,8 @@ pub enum Record {
     Perspective,
     Goal,
     Contact,
+    Translation,
+    Node,
 }
 
 /// What a field, or an item of a list, holds.
@@ -54,6 +61,11 @@ const FIELDS: &[(Record, &str, Value)] = &[
     (Record::Document, CONTACT, Value::Record(Record::Contact)),
     (Record::Document, LAST_UPDATED_LABEL, Value::Text),
     (Record::Document, LAST_UPDATED, Value::Text),
+    (
+        Record::Document,
+        TRANSLATIONS,
+        Value::List(&Value::Record(Record::Translation)),
+    ),
     (Record::Vision, ID, Value::Text),
     (Record::Vision, TITLE, Value::Text),
     (Record::Vision, TEXT, Value::Text),
@@ -70,6 +82,20 @@ const FIELDS: &[(Record, &str, Value)] = &[
     (Record::Goal, TEXT, Value::Text),
     (Record::Contact, TITLE, Value::Text),
     (Record::Contact, LINES, Value::List(&Value::Text)),
+    (Record::Translation, LANG, Value::Text),
+    (Record::Translation, ORGANISATION, Value::Text),
+    (Record::Translation, TITLE, Value::Text),
+    (Record::Translation, INTRODUCTION, Value::Text),
+    (
+        Record::Translation,
+        NODES,
+        Value::List(&Value::Record(Record::Node)),
+    ),
+    (Record::Translation, CONTACT, Value::Record(Record::Contact)),
+    (Record::Translation, LAST_UPDATED_LABEL, Value::Text),
+    (Record::Node, ID, Value::Text),
+    (Record::Node, TITLE, Value::Text),
+    (Record::Node, TEXT, Value::Text),
 ];
 
 impl Record {
@@ -81,6 +107,8 @@ impl Record {
             Record::Perspective => "Perspective",
             Record::Goal => "Goal",
             Record::Contact => "Contact",
+            Record::Translation => "Translation",
+            Record::Node => "Node",
         }
     }
 

@@ -187,6 +187,13 @@ impl Spans {
             .map_or(Place::Document, |c| self.place(&c.path))
     }
 
+    /// The string in the field `name` of the struct at `node`, as written.
+    fn text_of(&self, node: &[Seg], name: &str) -> Option<String> {
+        let mut path = node.to_vec();
+        path.push(Seg::field(name));
+        self.get(&path).and_then(|e| e.text.clone())
+    }
+
     /// The node a path belongs to: the innermost perspective or goal, the vision, the
     /// contact block, or the list of perspectives, as far as the path follows the schema.
     pub fn place(&self, path: &[Seg]) -> Place {
@@ -199,12 +206,26 @@ impl Spans {
             value = next;
             place = match (value, seg) {
                 (Value::Record(Record::Vision), _) => Place::Vision,
+                // A translation's contact block is named by its translation.
+                (Value::Record(Record::Contact), _) if matches!(place, Place::Translation(..)) => {
+                    place
+                }
                 (Value::Record(Record::Contact), _) => Place::Contact,
+                (Value::Record(Record::Translation), Seg::Index(t)) => {
+                    Place::Translation(t + 1, self.text_of(&path[..=i], schema::LANG))
+                }
+                (Value::Record(Record::Node), Seg::Index(n)) => match place {
+                    Place::Translation(translation, lang) => Place::Node {
+                        n: n + 1,
+                        id: self.text_of(&path[..=i], schema::ID),
+                        translation,
+                        lang,
+                    },
+                    other => other,
+                },
                 (Value::List(Value::Record(Record::Perspective)), _) => Place::Perspectives,
                 (Value::Record(Record::Perspective), Seg::Index(p)) => {
-                    let mut id = path[..=i].to_vec();
-                    id.push(Seg::field(schema::ID));
-                    Place::Perspective(p + 1, self.get(&id).and_then(|e| e.text.clone()))
+                    Place::Perspective(p + 1, self.text_of(&path[..=i], schema::ID))
                 }
                 (Value::Record(Record::Goal), Seg::Index(g)) => match place {
                     Place::Perspective(p, id) => Place::Goal(g + 1, p, id),

@@ -175,3 +175,220 @@ fn control_characters_in_any_text_are_errors_where_the_file_has_them() {
             .contains("`last_updated` i dokumentet har ett styrtecken (U+202E)")
     );
 }
+
+/// The bundled document with `translations` added before its closing parenthesis.
+fn with_translations(translations: &str) -> String {
+    let end = BUNDLED.rfind(')').unwrap();
+    format!(
+        "{}    translations: [\n{translations}    ],\n{}",
+        &BUNDLED[..end],
+        &BUNDLED[end..]
+    )
+}
+
+/// A translation into `lang` of every node of the bundled document, each node's title and
+/// text its id with `lang` before it, and `extra` nodes after them.
+fn translation(lang: &str, extra: &str) -> String {
+    let outline = Outline::bundled();
+    let mut nodes = String::new();
+    for id in outline.ids() {
+        nodes.push_str(&format!(
+            "                Node(id: \"{id}\", title: \"{lang} {id}\", text: \"{lang} text {id}\"),\n"
+        ));
+    }
+    format!(
+        "        Translation(
+            lang: \"{lang}\",
+            organisation: \"{lang} organisation\",
+            title: \"{lang} title\",
+            introduction: \"{lang} introduction\",
+            nodes: [
+{nodes}{extra}            ],
+            contact: Contact(title: \"{lang} contact\", lines: [\"{lang} line\"]),
+            last_updated_label: \"{lang} updated:\",
+        ),
+"
+    )
+}
+
+/// Line and column of the first `needle` in `source`, as the loader counts them.
+fn position_of(source: &str, needle: &str) -> (usize, usize) {
+    let line = source.lines().position(|l| l.contains(needle)).unwrap();
+    let text = source.lines().nth(line).unwrap();
+    let column = text[..text.find(needle).unwrap()].chars().count() + 1;
+    (line + 1, column)
+}
+
+#[test]
+fn a_translation_gives_every_node_in_its_language_and_keeps_the_tree() {
+    let source = with_translations(&translation("fi", ""));
+    let outline = load("x.ron", &source).expect("a whole translation loads");
+    assert_eq!(outline.lang, Lang::Sv);
+    assert_eq!(outline.translations.len(), 1);
+    let fi = outline.in_lang(Lang::Fi);
+    assert_eq!(fi.lang, Lang::Fi);
+    assert_eq!(fi.organisation, "fi organisation");
+    assert_eq!(fi.ids(), outline.ids());
+    for (own, translated) in outline.nodes.iter().zip(&fi.nodes) {
+        assert_eq!(translated.title, format!("fi {}", own.id));
+        assert_eq!((translated.kind, translated.parent), (own.kind, own.parent));
+        assert_eq!(translated.children, own.children);
+    }
+    // A perspective lists its goals by their translated titles.
+    let p = fi.find("effektivitet").unwrap();
+    assert!(
+        fi.nodes[p]
+            .blocks
+            .contains(&Block::Item("fi bra-ekonomi".into()))
+    );
+    let texts: Vec<&str> = fi.nodes[0].blocks.iter().map(Block::text).collect();
+    assert_eq!(
+        texts,
+        ["fi text vision", "fi introduction", "fi contact", "fi line"]
+    );
+    // No English translation: English readers get the Swedish.
+    assert_eq!(outline.in_lang(Lang::En).lang, Lang::Sv);
+    assert_eq!(outline.in_lang(Lang::Sv).title, "Vision och mål");
+}
+
+#[test]
+fn a_translation_must_be_into_fi_or_en_and_only_once() {
+    let source = with_translations(&translation("se", ""));
+    let e = load("x.ron", &source).unwrap_err();
+    assert_eq!(e.problems[0].issue, Issue::UnknownLanguage("se".into()));
+    assert_eq!(e.problems[0].position, Some(position_of(&source, "\"se\"")));
+    assert!(
+        e.render(Lang::Fi)
+            .contains("käännöksen kieli \"se\" on tuntematon")
+    );
+
+    let source = with_translations(&(translation("fi", "") + &translation("fi", "")));
+    let e = load("x.ron", &source).unwrap_err();
+    assert_eq!(e.problems.len(), 1, "{}", e.render(Lang::En));
+    let first = position_of(&source, "Translation(");
+    assert_eq!(
+        e.problems[0].issue,
+        Issue::DuplicateTranslation {
+            lang: "fi".into(),
+            first: Some(first)
+        }
+    );
+    let second = source.match_indices("lang: \"fi\"").nth(1).unwrap().0;
+    let line = source[..second].lines().count();
+    assert_eq!(e.problems[0].position.map(|p| p.0), Some(line));
+}
+
+#[test]
+fn a_translation_names_each_node_once_and_only_the_documents() {
+    let typo = "                Node(id: \"bra-ekonomy\", title: \"x\", text: \"y\"),\n";
+    let twice = "                Node(id: \"vision\", title: \"x\", text: \"y\"),\n";
+    let source = with_translations(&translation("fi", &format!("{typo}{twice}")));
+    let e = load("x.ron", &source).unwrap_err();
+    let issues: Vec<&Issue> = e.problems.iter().map(|p| &p.issue).collect();
+    assert_eq!(issues.len(), 2, "{}", e.render(Lang::En));
+    assert!(
+        matches!(issues[0], Issue::UnknownNode { id, place: Place::Node { n: 11, .. }, nearest: Some(near) } if id == "bra-ekonomy" && near == "bra-ekonomi")
+    );
+    assert_eq!(
+        e.problems[0].position,
+        Some(position_of(&source, "\"bra-ekonomy\""))
+    );
+    assert!(matches!(issues[1], Issue::DuplicateId { id, .. } if id == "vision"));
+    assert!(
+        e.render(Lang::En)
+            .contains("\"bra-ekonomy\" in the \"fi\" translation: the document has no node with the id \"bra-ekonomy\"")
+    );
+}
+
+#[test]
+fn a_translation_that_misses_nodes_names_each_at_its_list() {
+    let whole = translation("fi", "");
+    let partial: String = whole
+        .lines()
+        .filter(|l| !l.contains("\"bra-ekonomi\"") && !l.contains("\"utveckling\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let source = with_translations(&partial);
+    let e = load("x.ron", &source).unwrap_err();
+    let nodes_at = position_of(&source, "nodes:");
+    let missing: Vec<(&str, Option<(usize, usize)>)> = e
+        .problems
+        .iter()
+        .map(|p| match &p.issue {
+            Issue::Untranslated { id, .. } => (id.as_str(), p.position),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            ("utveckling", Some(nodes_at)),
+            ("bra-ekonomi", Some(nodes_at))
+        ]
+    );
+    let report = e.render(Lang::Sv);
+    assert!(
+        report.contains("översättningen \"fi\" saknar \"bra-ekonomi\" (Bra ekonomi)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("lägg till Node(id: \"bra-ekonomi\""),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_translations_texts_are_checked_like_the_documents() {
+    let source = with_translations(&translation("fi", ""))
+        .replace("\"fi bra-ekonomi\"", "\"fi \\u{1b}[2Jbra\"")
+        .replace("\"fi text hog-sysselsattning\"", "\"  \"")
+        .replace("\"fi line\"", "\"fi \\u{7}line\"");
+    let e = load("x.ron", &source).unwrap_err();
+    let report = e.render(Lang::En);
+    assert_eq!(e.problems.len(), 3, "{report}");
+    assert!(
+        report.contains("the `text` of \"hog-sysselsattning\" in the \"fi\" translation is empty"),
+        "{report}"
+    );
+    assert!(
+        report.contains("the `title` of \"bra-ekonomi\" in the \"fi\" translation holds a control character (ESC"),
+        "{report}"
+    );
+    assert!(
+        report.contains("the `lines` of the \"fi\" translation holds a control character (U+0007)"),
+        "{report}"
+    );
+    assert_eq!(
+        e.problems[1].position,
+        Some(position_of(&source, "\"fi \\u{1b}"))
+    );
+}
+
+#[test]
+fn the_translation_records_refuse_unknown_fields_and_are_named_in_the_message() {
+    let source = with_translations(&translation("fi", ""));
+    for record in [Record::Translation, Record::Node] {
+        let head = format!("{}(", record.name());
+        let bogus = source.replacen(&head, &format!("{head}bogus: \"x\", "), 1);
+        let Issue::UnknownField {
+            found,
+            expected,
+            place,
+        } = first_issue(&bogus)
+        else {
+            panic!("{head}: not an unknown field");
+        };
+        assert_eq!(found, "bogus");
+        assert_eq!(expected, record.fields());
+        let want = match record {
+            Record::Translation => Place::Translation(1, Some("fi".into())),
+            _ => Place::Node {
+                n: 1,
+                id: Some("vision".into()),
+                translation: 1,
+                lang: Some("fi".into()),
+            },
+        };
+        assert_eq!(place, want, "{head}");
+    }
+}

@@ -5,8 +5,9 @@
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
+use super::messages::closest;
 use super::problem::{Issue, Place, Problem};
-use super::schema::{self, Document, Seg};
+use super::schema::{self, Document, Node, Seg, Translation};
 use super::source::Source;
 use super::spans::Spans;
 
@@ -64,6 +65,9 @@ pub fn validate(document: &Document, source: &Source<'_>) -> Vec<Problem> {
         &[field(schema::CONTACT)],
         schema::TITLE,
     );
+    for (t, translation) in document.translations.iter().enumerate() {
+        check.translation(document, t, translation);
+    }
     check.controls(document);
     check.problems
 }
@@ -212,6 +216,53 @@ impl Check<'_, '_> {
             at(&[], schema::LAST_UPDATED),
             schema::LAST_UPDATED,
         ));
+        for (t, translation) in document.translations.iter().enumerate() {
+            let place = translation_place(t, translation);
+            let node = [field(schema::TRANSLATIONS), Seg::Index(t)];
+            for name in [
+                schema::LANG,
+                schema::ORGANISATION,
+                schema::TITLE,
+                schema::INTRODUCTION,
+            ] {
+                let text = match name {
+                    schema::LANG => &translation.lang,
+                    schema::ORGANISATION => &translation.organisation,
+                    schema::TITLE => &translation.title,
+                    _ => &translation.introduction,
+                };
+                texts.push((text, place.clone(), at(&node, name), name));
+            }
+            for (n, text) in translation.nodes.iter().enumerate() {
+                let place = node_place(t, translation, n, text);
+                let path = [&node[..], &[field(schema::NODES), Seg::Index(n)]].concat();
+                texts.push((&text.id, place.clone(), at(&path, schema::ID), schema::ID));
+                texts.push((
+                    &text.title,
+                    place.clone(),
+                    at(&path, schema::TITLE),
+                    schema::TITLE,
+                ));
+                texts.push((&text.text, place, at(&path, schema::TEXT), schema::TEXT));
+            }
+            let contact = at(&node, schema::CONTACT);
+            texts.push((
+                &translation.contact.title,
+                place.clone(),
+                at(&contact, schema::TITLE),
+                schema::TITLE,
+            ));
+            for (i, line) in translation.contact.lines.iter().enumerate() {
+                let path = [&at(&contact, schema::LINES)[..], &[Seg::Index(i)]].concat();
+                texts.push((line, place.clone(), path, schema::LINES));
+            }
+            texts.push((
+                &translation.last_updated_label,
+                place,
+                at(&node, schema::LAST_UPDATED_LABEL),
+                schema::LAST_UPDATED_LABEL,
+            ));
+        }
         for (text, place, path, field) in texts {
             if let Some(found) = control(text) {
                 self.push(
@@ -226,6 +277,86 @@ impl Check<'_, '_> {
         }
     }
 
+    /// One translation: a language the interface has, once; every node of the document
+    /// translated once, and nothing else; no empty title, nor an empty text where the
+    /// document has one.
+    fn translation(&mut self, document: &Document, t: usize, translation: &Translation) {
+        let field = Seg::field;
+        let place = translation_place(t, translation);
+        let node = [field(schema::TRANSLATIONS), Seg::Index(t)];
+        let lang_path = [&node[..], &[field(schema::LANG)]].concat();
+        let code = translation.lang.as_str();
+        if !TRANSLATED.contains(&code) {
+            self.push(&lang_path, Issue::UnknownLanguage(code.to_string()));
+        } else if let Some(first) = document.translations[..t]
+            .iter()
+            .position(|other| other.lang == code)
+        {
+            let first_path = [field(schema::TRANSLATIONS), Seg::Index(first)];
+            let issue = Issue::DuplicateTranslation {
+                lang: code.to_string(),
+                first: self.at(&first_path, false),
+            };
+            self.push(&lang_path, issue);
+        }
+        self.nonempty(
+            &translation.organisation,
+            place.clone(),
+            &node,
+            schema::ORGANISATION,
+        );
+        self.nonempty(&translation.title, place.clone(), &node, schema::TITLE);
+        let originals = originals(document);
+        let ids: Vec<&str> = originals.iter().map(|&(id, ..)| id).collect();
+        let mut seen: HashMap<&str, (Place, Vec<Seg>)> = HashMap::new();
+        for (n, text) in translation.nodes.iter().enumerate() {
+            let here = node_place(t, translation, n, text);
+            let path = [&node[..], &[field(schema::NODES), Seg::Index(n)]].concat();
+            let id_path = [&path[..], &[field(schema::ID)]].concat();
+            match originals.iter().find(|(id, ..)| *id == text.id) {
+                None => self.push(
+                    &id_path,
+                    Issue::UnknownNode {
+                        place: here.clone(),
+                        id: text.id.clone(),
+                        nearest: closest(&text.id, &ids).map(str::to_string),
+                    },
+                ),
+                Some(&(_, _, has_text)) => {
+                    if has_text {
+                        self.nonempty(&text.text, here.clone(), &path, schema::TEXT);
+                    }
+                }
+            }
+            self.nonempty(&text.title, here.clone(), &path, schema::TITLE);
+            if let Some((first_place, first_path)) = seen.get(text.id.as_str()) {
+                let issue = Issue::DuplicateId {
+                    place: here.clone(),
+                    id: text.id.clone(),
+                    first: self.at(first_path, false),
+                    first_place: first_place.clone(),
+                };
+                self.push(&id_path, issue);
+            }
+            seen.entry(&text.id).or_insert((here, id_path));
+        }
+        let nodes_at = self.at(&[&node[..], &[field(schema::NODES)]].concat(), true);
+        for &(id, title, _) in &originals {
+            if !seen.contains_key(id) {
+                self.problems.push(Problem {
+                    position: nodes_at,
+                    issue: Issue::Untranslated {
+                        place: place.clone(),
+                        id: id.to_string(),
+                        title: title.to_string(),
+                    },
+                });
+            }
+        }
+        let contact = [&node[..], &[field(schema::CONTACT)]].concat();
+        self.nonempty(&translation.contact.title, place, &contact, schema::TITLE);
+    }
+
     /// The text of `field` of the node at `node` has more than white space.
     fn nonempty(&mut self, text: &str, place: Place, node: &[Seg], field: &'static str) {
         if text.trim().is_empty() {
@@ -233,6 +364,45 @@ impl Check<'_, '_> {
             path.push(Seg::field(field));
             self.push(&path, Issue::EmptyText { place, field });
         }
+    }
+}
+
+/// The languages a document may be translated into: the interface's, but Swedish, which the
+/// document itself is in.
+const TRANSLATED: [&str; 2] = ["fi", "en"];
+
+/// Every node of the document in order: its id, its title, and whether it has a text.
+fn originals(document: &Document) -> Vec<(&str, &str, bool)> {
+    let vision = &document.vision;
+    let mut nodes = vec![(vision.id.as_str(), vision.title.as_str(), true)];
+    for p in &document.perspectives {
+        nodes.push((p.id.as_str(), p.title.as_str(), !p.text.trim().is_empty()));
+        nodes.extend(
+            p.goals
+                .iter()
+                .map(|g| (g.id.as_str(), g.title.as_str(), true)),
+        );
+    }
+    nodes
+}
+
+/// A translation's language code as written, if it has one.
+fn code(translation: &Translation) -> Option<String> {
+    Some(translation.lang.clone()).filter(|l| !l.is_empty())
+}
+
+/// A translation, as messages name it.
+fn translation_place(t: usize, translation: &Translation) -> Place {
+    Place::Translation(t + 1, code(translation))
+}
+
+/// A node of a translation, as messages name it.
+fn node_place(t: usize, translation: &Translation, n: usize, node: &Node) -> Place {
+    Place::Node {
+        n: n + 1,
+        id: Some(node.id.clone()).filter(|id| !id.is_empty()),
+        translation: t + 1,
+        lang: code(translation),
     }
 }
 

@@ -25,6 +25,9 @@ pub struct Document {
     pub last_updated_label: String,
     #[serde(default)]
     pub last_updated: String,
+    /// The municipality's own translations of the texts, one per language.
+    #[serde(default)]
+    pub translations: Vec<Translation>,
 }
 
 /// The root of the tree.
@@ -62,4 +65,29 @@ pub struct Goal {
 pub struct Contact {
     pub title: String,
     pub lines: Vec<String>,
+}
+
+/// Every text of the document in one other language, as the municipality translates it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    /// The language's code: `fi` or `en`.
+    pub lang: String,
+    pub organisation: String,
+    pub title: String,
+    pub introduction: String,
+    /// The vision, each perspective and each goal, by id.
+    pub nodes: Vec<Node>,
+    pub contact: Contact,
+    pub last_updated_label: String,
+}
+
+/// The title and text of one node of the tree in a translation, named by the node's id.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub text: String,
 }
