@@ -95,7 +95,7 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
             "--ascii" => o.ascii = true,
             "--screen-reader" => o.screen_reader = true,
             "--goal" => o.goal = Some(value("ID")?),
-            "--data" => o.data = Some(PathBuf::from(value("FILE")?)),
+            "--data" => o.data = Some(PathBuf::from(value(lang.pick("FIL", "FILE", "TIEDOSTO"))?)),
             "--lang" => {
                 let v = value("sv|en|fi")?;
                 if Lang::parse(&v).is_none() {
@@ -127,13 +127,13 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
                         return Err(err(
                             format!("okänt val för {name}: \"{v}\" (auto, always eller never)"),
                             format!("unknown choice for {name}: \"{v}\" (auto, always or never)"),
-                            format!("{name}: tuntematon valinta \"{v}\" (auto, always tai never)"),
+                            format!("{name}: tuntematon arvo \"{v}\" (auto, always tai never)"),
                         ));
                     }
                 };
             }
             "--admin-exit" => {
-                let v = value("KEY")?;
+                let v = value(lang.pick("TANGENT", "KEY", "NÄPPÄIN"))?;
                 o.admin_exit = Some(KeySpec::parse(&v).ok_or_else(|| {
                     err(
                         format!("\"{v}\" är ingen tangent som --admin-exit förstår (t.ex. F12, ctrl-alt-q)"),
@@ -143,7 +143,7 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
                 })?);
             }
             "--idle-reset" | "--carousel" => {
-                let v = value("SECONDS")?;
+                let v = value(lang.pick("SEK", "SECS", "SEK"))?;
                 let secs: u64 = v
                     .parse()
                     .ok()
@@ -152,7 +152,7 @@ fn parse_args(args: &mut Args, lang: Lang) -> Result<Options, UsageError> {
                         err(
                             format!("{name} vill ha sekunder, 1 till 86400, inte \"{v}\""),
                             format!("{name} takes seconds, 1 to 86400, not \"{v}\""),
-                            format!("{name}: anna sekunnit väliltä 1–86400, ei \"{v}\""),
+                            format!("{name}: anna sekuntimäärä väliltä 1–86400, ei \"{v}\""),
                         )
                     })?;
                 let d = Duration::from_secs(secs);
@@ -271,13 +271,15 @@ Med skärmläsare eller punktskriftsdisplay: malbild --screen-reader
   --admin-exit TANGENT tangenten som avslutar kioskläget (t.ex. F12, ctrl-alt-q)
   --idle-reset SEK     tillbaka till start efter SEK sekunder utan inmatning
                        (standard 120 i kioskläge, annars av)
-  --carousel SEK       i kioskläge: visa raderna i tur och ordning efter återställning
+  --carousel SEK       i kioskläge: visa raderna i tur och ordning efter
+                       återställning
   --no-mouse           ingen mus
   --color VAL          auto (standard, följer NO_COLOR), always eller never
   --ascii              bara ASCII, i gränssnittet och innehållet (å blir a)
                        och i allt som skrivs ut
   --screen-reader      en ruta i taget utan ramar, markören syns där valet är
-  --lang SPRÅK         sv (standard), en eller fi
+  --lang SPRÅK         sv, en eller fi (standard: efter LC_ALL/LC_MESSAGES/LANG,
+                       annars sv)
   -h, --help           visa den här hjälpen
   -V, --version        visa versionen
 
@@ -307,10 +309,13 @@ With a screen reader or a braille display: malbild --screen-reader
   --carousel SECS      in kiosk mode: step through the rows after a reset
   --no-mouse           no mouse
   --color WHEN         auto (default, follows NO_COLOR), always or never
-  --ascii              ASCII only, in the interface and the content (å becomes a)
+  --ascii              ASCII only, in the interface and the content
+                       (å becomes a)
                        and in everything written
-  --screen-reader      one pane at a time, no borders, the cursor shown on the selection
-  --lang LANG          sv (default), en or fi
+  --screen-reader      one pane at a time, no borders, the cursor shown on the
+                       selection
+  --lang LANG          sv, en or fi (default: from LC_ALL/LC_MESSAGES/LANG,
+                       else sv)
   -h, --help           show this help
   -V, --version        show the version
 
@@ -334,16 +339,20 @@ Ruudunlukijan tai pistenäytön kanssa: malbild --screen-reader
   --data TIEDOSTO      lue sisältö tiedostosta TIEDOSTO sisäänrakennetun sijaan
   --check              tarkista sisältö ja lopeta (0 kelvollinen, 2 virheitä)
   --kiosk              kioskitila: mikään näppäin ei lopeta
-  --admin-exit NÄPPÄIN näppäin, joka lopettaa kioskitilan (esim. F12, ctrl-alt-q)
+  --admin-exit NÄPPÄIN kioskitilan lopetusnäppäin (esim. F12, ctrl-alt-q)
   --idle-reset SEK     takaisin alkuun, kun mitään ei ole painettu SEK sekuntiin
                        (oletus 120 kioskitilassa, muuten pois)
-  --carousel SEK       kioskitilassa: näytä rivit vuorotellen palautuksen jälkeen
+  --carousel SEK       kioskitilassa: näytä rivit vuorotellen
+                       palautuksen jälkeen
   --no-mouse           ei hiirtä
-  --color MILLOIN      auto (oletus, noudattaa NO_COLORia), always tai never
-  --ascii              vain ASCII, käyttöliittymässä ja sisällössä (å:sta tulee a)
-                       ja kaikessa tulostetussa
-  --screen-reader      yksi ruutu kerrallaan ilman kehyksiä, kohdistin valinnan kohdalla
-  --lang KIELI         sv (oletus), en tai fi
+  --color MILLOIN      auto (oletus; noudattaa NO_COLOR-muuttujaa), always
+                       tai never
+  --ascii              vain ASCII-merkkejä käyttöliittymässä, sisällössä
+                       (å:sta tulee a) ja kaikessa tulostetussa
+  --screen-reader      yksi ruutu kerrallaan ilman kehyksiä; kohdistin
+                       valinnan kohdalla
+  --lang KIELI         sv, en tai fi (oletus: LC_ALL/LC_MESSAGES/LANG,
+                       muuten sv)
   -h, --help           näytä tämä ohje
   -V, --version        näytä versio
 
@@ -415,7 +424,7 @@ mod tests {
             assert_eq!(e.0, format!("unknown argument \"{word}\""));
         }
         let e = parse_args(&["--lang", "en", "--idle-reset"]).unwrap_err();
-        assert_eq!(e.0, "--idle-reset needs a value (SECONDS)");
+        assert_eq!(e.0, "--idle-reset needs a value (SECS)");
         let e = parse_args(&["--carousel=0", "--kiosk"]).unwrap_err();
         assert_eq!(e.0, "--carousel vill ha sekunder, 1 till 86400, inte \"0\"");
     }

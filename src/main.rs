@@ -92,7 +92,7 @@ fn unknown_goal(id: &str, outline: &Outline, lang: Lang) -> String {
     lang.pick(
         format!("malbild: det finns inget mål med id \"{id}\".\nGiltiga id: {ids}"),
         format!("malbild: there is no goal with the id \"{id}\".\nValid ids: {ids}"),
-        format!("malbild: tunnisteella \"{id}\" ei ole tavoitetta.\nKelvolliset tunnisteet: {ids}"),
+        format!("malbild: ei ole tavoitetta, jonka id on \"{id}\".\nKelvolliset id:t: {ids}"),
     )
 }
 

@@ -222,15 +222,17 @@ fn finnish_is_spoken_everywhere() {
     assert_eq!(
         stdout(&["--check", "--lang", "fi"]),
         "Sisäänrakennettu asiakirja on kelvollinen (näkökulmia 3, tavoitteita 6); tiedoston voi \
-         tarkistaa komennolla --check --data TIEDOSTO\n"
+         tarkistaa valitsimilla --check --data TIEDOSTO\n"
     );
     let help = stdout(&["--help", "--lang", "fi"]);
     assert!(help.contains("Käyttö: malbild [VALITSIMET]"), "{help}");
+    // The bundled document has no Finnish translation: the Swedish, and a line that says so.
     for format in ["text", "markdown"] {
-        assert_eq!(
-            stdout(&["--print", "--format", format, "--lang", "fi"]),
-            stdout(&["--print", "--format", format, "--lang", "sv"]),
-        );
+        let fi = stdout(&["--print", "--format", format, "--lang", "fi"]);
+        let sv = stdout(&["--print", "--format", format, "--lang", "sv"]);
+        let note = "Asiakirjaa ei ole käännetty suomeksi; teksti on ruotsiksi.";
+        assert!(fi.contains(note), "{fi}");
+        assert_eq!(fi.replace(&format!("\n\n{note}"), ""), sv);
     }
     let dir = std::env::temp_dir().join(format!("malbild-fi-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -245,7 +247,7 @@ fn finnish_is_spoken_everywhere() {
         err.contains(": asiakirja: tuntematon kenttä `titel`"),
         "{err}"
     );
-    assert!(err.contains("\n    vinkki: tarkoititko `title`?"), "{err}");
+    assert!(err.contains("\n    vihje: tarkoititko `title`?"), "{err}");
 }
 
 /// Without `--lang`, LC_ALL, then LC_MESSAGES, then LANG (the first set and not empty) choose
@@ -284,4 +286,18 @@ fn the_locale_chooses_the_language_unless_lang_is_given() {
     let o = run_in(&["--check"], &finnish);
     let said = String::from_utf8(o.stdout).unwrap();
     assert!(said.starts_with("Sisäänrakennettu asiakirja"), "{said}");
+}
+
+#[test]
+fn every_help_line_fits_80_columns_in_every_language() {
+    for lang in ["sv", "en", "fi"] {
+        let help = stdout(&["--help", "--lang", lang]);
+        for line in help.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "--help --lang {lang}: {} columns: {line}",
+                line.chars().count()
+            );
+        }
+    }
 }

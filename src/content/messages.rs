@@ -130,7 +130,7 @@ impl Issue {
                         format!("filen är över {MAX_FILE_BYTES} byte, gränsen för en datafil"),
                         format!(
                             "the file is over {MAX_FILE_BYTES} bytes, the limit for a data file"
-                        ), format!("tiedosto on yli {MAX_FILE_BYTES} tavua, mikä on datatiedoston yläraja"),
+                        ), format!("tiedosto ylittää datatiedoston enimmäiskoon ({MAX_FILE_BYTES} tavua)"),
                     ),
                 },
                 Some(lang.pick(
@@ -179,11 +179,11 @@ impl Issue {
                 let hint = match closest(&found, expected) {
                     Some(c) => lang.pick(
                         format!("menade du `{c}`? Fälten här: {fields}"),
-                        format!("did you mean `{c}`? The fields here: {fields}"), format!("tarkoititko `{c}`? Kentät tässä: {fields}"),
+                        format!("did you mean `{c}`? The fields here: {fields}"), format!("tarkoititko `{c}`? Tässä sallitut kentät: {fields}"),
                     ),
                     None => lang.pick(
                         format!("fälten här: {fields}"),
-                        format!("the fields here: {fields}"), format!("kentät tässä: {fields}"),
+                        format!("the fields here: {fields}"), format!("tässä sallitut kentät: {fields}"),
                     ),
                 };
                 let place = place.name(lang);
@@ -227,7 +227,7 @@ impl Issue {
                     first.map(|p| {
                         lang.pick(
                             format!("första gången på {}; ta bort det ena", at(p)),
-                            format!("it first appears at {}; remove one of them", at(p)), format!("se on jo aiemmin ({}); poista toinen niistä", at(p)),
+                            format!("it first appears at {}; remove one of them", at(p)), format!("ensimmäinen esiintymä: {}; poista toinen niistä", at(p)),
                         )
                     }),
                 )
@@ -257,15 +257,15 @@ impl Issue {
                 let message = match shape {
                     Shape::Text => lang.pick(
                         format!("{what} ska vara en text inom citattecken"),
-                        format!("{what} should be a string in double quotes"), format!("{what}: pitää olla teksti lainausmerkeissä"),
+                        format!("{what} should be a string in double quotes"), format!("{what}: arvon pitää olla teksti lainausmerkeissä"),
                     ),
                     Shape::List => lang.pick(
                         format!("{what} ska vara en lista inom [ ]"),
-                        format!("{what} should be a list in [ ]"), format!("{what}: pitää olla luettelo hakasulkeissa [ ]"),
+                        format!("{what} should be a list in [ ]"), format!("{what}: arvon pitää olla luettelo hakasulkeissa [ ]"),
                     ),
                     Shape::Struct(name) => lang.pick(
                         format!("{what} ska vara `{name}(...)`"),
-                        format!("{what} should be `{name}(...)`"), format!("{what}: pitää olla `{name}(...)`"),
+                        format!("{what} should be `{name}(...)`"), format!("{what}: arvon pitää olla `{name}(...)`"),
                     ),
                 };
                 let hint = match (shape, field) {
@@ -315,7 +315,7 @@ impl Issue {
                     ),
                     Some(lang.pick(
                         format!("lägg till `{want}` före, eller ta bort en `{found}` för mycket"),
-                        format!("add the `{want}` before it, or remove a `{found}` too many"), format!("lisää `{want}` ennen tätä, tai poista ylimääräinen `{found}`"),
+                        format!("add the `{want}` before it, or remove a `{found}` too many"), format!("lisää `{want}` ennen tätä tai poista ylimääräinen `{found}`"),
                     )),
                 )
             }
@@ -345,7 +345,7 @@ impl Issue {
             Issue::Unterminated { runs_to } => (
                 lang.pick(
                     "texten som börjar här saknar avslutande `\"`".into(),
-                    "the string that starts here has no closing `\"`".into(), "tästä alkavasta tekstistä puuttuu loppumerkki `\"`".into(),
+                    "the string that starts here has no closing `\"`".into(), "tästä alkavasta tekstistä puuttuu päättävä lainausmerkki `\"`".into(),
                 ),
                 Some(match runs_to {
                     Some(line) => lang.pick(
@@ -366,11 +366,11 @@ impl Issue {
                 Some(match unclosed {
                     Some((c, l, col)) => lang.pick(
                         format!("`{c}` på {} stängs aldrig", at((*l, *col))),
-                        format!("the `{c}` at {} is never closed", at((*l, *col))), format!("`{c}` ({}) ei sulkeudu koskaan", at((*l, *col))),
+                        format!("the `{c}` at {} is never closed", at((*l, *col))), format!("`{c}` ({}) jää sulkematta", at((*l, *col))),
                     ),
                     None => lang.pick(
                         "är filen avkortad?".into(),
-                        "was the file cut short?".into(), "onko tiedosto katkennut?".into(),
+                        "was the file cut short?".into(), "puuttuuko tiedostosta loppu?".into(),
                     ),
                 }),
             ),
@@ -381,7 +381,7 @@ impl Issue {
                 ),
                 Some(lang.pick(
                     "en `)` för mycket, eller något inklistrat efter sista `)`?".into(),
-                    "one `)` too many, or something pasted after the last `)`?".into(), "yksi `)` liikaa, tai jotain liitetty viimeisen `)`-merkin jälkeen?".into(),
+                    "one `)` too many, or something pasted after the last `)`?".into(), "yksi `)` liikaa vai jotain liitetty viimeisen `)`-merkin jälkeen?".into(),
                 )),
             ),
             Issue::InvalidEscape => (
@@ -422,7 +422,7 @@ impl Issue {
                 } else {
                     lang.pick(
                         format!("{rule}; här kanske \"{suggestion}\""),
-                        format!("{rule}; here perhaps \"{suggestion}\""), format!("{rule}; tässä ehkä \"{suggestion}\""),
+                        format!("{rule}; here perhaps \"{suggestion}\""), format!("{rule}; ehdotus: \"{suggestion}\""),
                     )
                 };
                 (
@@ -516,7 +516,7 @@ impl Issue {
                     Some(lang.pick(
                         "en översättning är på \"fi\" (finska) eller \"en\" (engelska); dokumentet självt är på svenska".into(),
                         "a translation is into \"fi\" (Finnish) or \"en\" (English); the document itself is in Swedish".into(),
-                        "käännöksen kieli on \"fi\" (suomi) tai \"en\" (englanti); itse asiakirja on ruotsiksi".into(),
+                        "käännöksen kieli voi olla \"fi\" (suomi) tai \"en\" (englanti); itse asiakirja on ruotsiksi".into(),
                     )),
                 )
             }
@@ -532,12 +532,12 @@ impl Issue {
                         Some(p) => lang.pick(
                             format!("den första är på {}; ett språk har en översättning", at(*p)),
                             format!("the first is at {}; a language has one translation", at(*p)),
-                            format!("ensimmäinen on kohdassa {}; kullakin kielellä on yksi käännös", at(*p)),
+                            format!("ensimmäinen on kohdassa {}; kullekin kielelle saa olla vain yksi käännös", at(*p)),
                         ),
                         None => lang.pick(
                             "ett språk har en översättning".into(),
                             "a language has one translation".into(),
-                            "kullakin kielellä on yksi käännös".into(),
+                            "kullekin kielelle saa olla vain yksi käännös".into(),
                         ),
                     }),
                 )
@@ -559,7 +559,7 @@ impl Issue {
                         None => lang.pick(
                         "en översatt nod har samma id som visionen, ett perspektiv eller ett mål i dokumentet".into(),
                         "a translated node has the id of the vision, a perspective or a goal of the document".into(),
-                        "käännetyllä kohdalla on asiakirjan vision, näkökulman tai tavoitteen id".into(),
+                        "käännetyn kohdan id:n pitää olla sama kuin asiakirjan vision, näkökulman tai tavoitteen id".into(),
                         ),
                     }),
                 )
@@ -575,7 +575,7 @@ impl Issue {
                     Some(lang.pick(
                         format!("lägg till Node(id: \"{id}\", title: \"...\", text: \"...\") i dess `nodes`"),
                         format!("add Node(id: \"{id}\", title: \"...\", text: \"...\") to its `nodes`"),
-                        format!("lisää sen `nodes`-luetteloon Node(id: \"{id}\", title: \"...\", text: \"...\")"),
+                        format!("lisää käännöksen `nodes`-luetteloon Node(id: \"{id}\", title: \"...\", text: \"...\")"),
                     )),
                 )
             }

@@ -168,7 +168,7 @@ impl LoadError {
     /// and a hint; problems apart by a blank line. No trailing newline.
     pub fn render(&self, lang: Lang) -> String {
         let file = clean(&self.file);
-        let hint_label = lang.pick("tips", "hint", "vinkki");
+        let hint_label = lang.pick("tips", "hint", "vihje");
         let lines = LineMap::new(&self.source);
         let mut out = String::new();
         for (i, p) in self.problems.iter().enumerate() {

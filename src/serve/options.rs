@@ -240,9 +240,11 @@ Användning: malbild serve [ALTERNATIV]
 
   --listen ADRESS:PORT  var servern lyssnar (standard 127.0.0.1:2222)
   --host-key FIL        värdnyckeln (Ed25519); skapas vid första start.
-                        Standard under systemd: $STATE_DIRECTORY/host_ed25519_key;
-                        startad för hand: $XDG_STATE_HOME/malbild/host_ed25519_key
-                        eller ~/.local/state/malbild/host_ed25519_key
+                        Standard under systemd:
+                          $STATE_DIRECTORY/host_ed25519_key
+                        startad för hand:
+                          $XDG_STATE_HOME/malbild/host_ed25519_key
+                          eller ~/.local/state/malbild/host_ed25519_key
   --max-sessions N      högst N samtidiga sessioner (standard 64)
   --max-per-ip N        högst N samtidiga sessioner per adress (standard 16)
   --login-grace SEK     högst SEK sekunder från anslutning till startad
@@ -269,48 +271,56 @@ Usage: malbild serve [OPTIONS]
 
   --listen ADDRESS:PORT where to listen (default 127.0.0.1:2222)
   --host-key FILE       the host key (Ed25519); made on first start.
-                        Default under systemd: $STATE_DIRECTORY/host_ed25519_key;
-                        started by hand: $XDG_STATE_HOME/malbild/host_ed25519_key
-                        or ~/.local/state/malbild/host_ed25519_key
+                        Default under systemd:
+                          $STATE_DIRECTORY/host_ed25519_key
+                        started by hand:
+                          $XDG_STATE_HOME/malbild/host_ed25519_key
+                          or ~/.local/state/malbild/host_ed25519_key
   --max-sessions N      at most N sessions at once (default 64)
   --max-per-ip N        at most N sessions at once per address (default 16)
-  --login-grace SECS    at most SECS seconds from connecting to a running terminal
-                        (default 15)
+  --login-grace SECS    at most SECS seconds from connecting to a running
+                        terminal (default 15)
   --max-startups N      at most N connections that are not sessions yet
                         (default 64)
   --max-startups-per-ip N
                         at most N of those per address (default 8)
-  --idle-timeout SECS   end a session after SECS seconds without input (default 600)
+  --idle-timeout SECS   end a session after SECS seconds without input
+                        (default 600)
   --max-session SECS    no session longer than SECS seconds (default 3600)
   --kiosk               kiosk mode: no key quits
   --data FILE           read the content from FILE
-  --lang LANG           sv, en or fi for everyone; else each visitor's LANG/LC_*,
-                        without one the server's own (Swedish without any)
+  --lang LANG           sv, en or fi for everyone; else each visitor's
+                        LANG/LC_*, without one the server's own (Swedish
+                        without any)
   -h, --help            show this help
 
 Visitors connect with: ssh -p PORT host
 ";
 
 const HELP_FI: &str = "\
-malbild serve – visio ja tavoitteet SSH:n kautta, kenelle tahansa, ilman tunnusta
+malbild serve – visio ja tavoitteet SSH:llä kenelle tahansa, ilman tunnusta
 
 Käyttö: malbild serve [VALITSIMET]
 
   --listen OSOITE:PORTTI
                         missä palvelin kuuntelee (oletus 127.0.0.1:2222)
-  --host-key TIEDOSTO   palvelimen avain (Ed25519); luodaan ensimmäisellä kerralla.
-                        Oletus systemd:n alla: $STATE_DIRECTORY/host_ed25519_key;
-                        käsin käynnistettynä: $XDG_STATE_HOME/malbild/host_ed25519_key
-                        tai ~/.local/state/malbild/host_ed25519_key
+  --host-key TIEDOSTO   palvelinavain (Ed25519); luodaan ensimmäisellä kerralla.
+                        Oletus systemd:n käynnistämänä:
+                          $STATE_DIRECTORY/host_ed25519_key
+                        käsin käynnistettynä:
+                          $XDG_STATE_HOME/malbild/host_ed25519_key
+                          tai ~/.local/state/malbild/host_ed25519_key
   --max-sessions N      enintään N istuntoa yhtä aikaa (oletus 64)
-  --max-per-ip N        enintään N istuntoa yhtä aikaa osoitetta kohden (oletus 16)
-  --login-grace SEK     enintään SEK sekuntia yhteydestä käynnissä olevaan
-                        päätteeseen (oletus 15)
+  --max-per-ip N        enintään N istuntoa yhtä aikaa osoitetta kohden
+                        (oletus 16)
+  --login-grace SEK     enintään SEK sekuntia yhteyden avaamisesta päätteen
+                        käynnistymiseen (oletus 15)
   --max-startups N      enintään N yhteyttä, jotka eivät vielä ole istuntoja
                         (oletus 64)
   --max-startups-per-ip N
                         enintään N sellaista osoitetta kohden (oletus 8)
-  --idle-timeout SEK    lopeta, kun mitään ei ole painettu SEK sekuntiin (oletus 600)
+  --idle-timeout SEK    päätä istunto, kun mitään ei ole painettu SEK sekuntiin
+                        (oletus 600)
   --max-session SEK     istunto kestää enintään SEK sekuntia (oletus 3600)
   --kiosk               kioskitila: mikään näppäin ei lopeta
   --data TIEDOSTO       lue sisältö tiedostosta TIEDOSTO
@@ -324,6 +334,15 @@ Vierailijat yhdistävät komennolla: ssh -p PORTTI palvelin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_help_line_fits_80_columns() {
+        for help in [HELP_SV, HELP_EN, HELP_FI] {
+            for line in help.lines() {
+                assert!(line.chars().count() <= 80, "{line}");
+            }
+        }
+    }
 
     #[test]
     fn the_host_key_is_never_in_the_working_directory_when_home_is_known() {
