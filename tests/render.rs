@@ -1016,3 +1016,54 @@ fn truncated_tree_labels_use_the_room_they_have() {
         }
     }
 }
+
+/// The data file of the tests with its Finnish translation, shown in Finnish: the content in
+/// Finnish with nothing saying it is Swedish; in English, the Swedish and the note.
+#[test]
+fn snapshot_translated_content() {
+    let translated = || {
+        content::load(
+            "tests/data/translated.ron",
+            include_str!("data/translated.ron"),
+        )
+        .unwrap()
+    };
+    let finnish = Config {
+        lang: Lang::Fi,
+        ..normal()
+    };
+    let open = [Action::Jump(1), Action::Read];
+    let start = screen(&app_of(translated(), finnish.clone(), 80, 24, &[]));
+    assert!(
+        start.contains("Kaikkien kunta") && !start.contains("ruotsiksi"),
+        "{start}"
+    );
+    insta::assert_snapshot!("translated_finnish_start", start);
+    insta::assert_snapshot!(
+        "translated_finnish_40x12_goal_open",
+        screen(&app_of(translated(), finnish.clone(), 40, 12, &open))
+    );
+    let screen_reader = Config {
+        screen_reader: true,
+        ..finnish
+    };
+    let text = screen(&app_of(translated(), screen_reader, 80, 24, &open));
+    assert!(
+        text.contains("Kaikkien kunta") && !text.contains("ruotsiksi"),
+        "{text}"
+    );
+    let english = Config {
+        lang: Lang::En,
+        screen_reader: true,
+        ..normal()
+    };
+    let text = screen(&app_of(translated(), english, 80, 24, &open));
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("Vision och mål · in Swedish"),
+        "{text}"
+    );
+    assert!(text.contains("En kommun för alla"), "{text}");
+}

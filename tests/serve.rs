@@ -992,8 +992,8 @@ fn openssh_client_smoke_and_sigterm() {
 }
 
 /// A visitor whose OpenSSH client forwards `LANG=fi_FI.UTF-8` (`SendEnv LANG`) is answered in
-/// Finnish, on screen and in a refusal; a server started with `--lang` speaks its language to
-/// everyone.
+/// Finnish, on screen and in a refusal, and reads the data file's Finnish translation; a server
+/// started with `--lang` speaks its language to everyone.
 #[test]
 fn openssh_forwards_a_finnish_locale() {
     if !have_ssh() {
@@ -1012,7 +1012,8 @@ fn openssh_forwards_a_finnish_locale() {
         assert_eq!(out.status.code(), Some(1), "{out:?}");
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
-    let (mut server, addr, _log) = spawn_binary(&[]);
+    let translated = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/translated.ron");
+    let (mut server, addr, _log) = spawn_binary(&["--data", translated]);
     let said = ssh(addr, "fi_FI.UTF-8", "ls");
     assert!(said.contains("Täällä ei ole komentoja"), "{said}");
     let said = ssh(addr, "en_GB.UTF-8", "ls");
@@ -1043,8 +1044,9 @@ fn openssh_forwards_a_finnish_locale() {
     drop(pty.slave);
     let reader = read_pty(pty.master.try_clone_reader().unwrap(), Arc::clone(&screen));
     let mut writer = pty.master.take_writer().unwrap();
+    let outline = malbild::content::load_file(std::path::Path::new(translated)).unwrap();
     let mut app = App::new(
-        Outline::bundled(),
+        outline,
         Config {
             lang: malbild::i18n::Lang::Fi,
             glyphs: Glyphs::Unicode,
@@ -1056,6 +1058,10 @@ fn openssh_forwards_a_finnish_locale() {
     );
     let start = expected(&mut app, 80, 24, &[]);
     assert!(start.iter().any(|r| r.contains("Tavoitteet")), "{start:?}");
+    assert!(
+        start.iter().any(|r| r.contains("Kaikkien kunta")),
+        "{start:?}"
+    );
     assert!(
         wait_until(|| rows(screen.lock().unwrap().screen()) == start),
         "{}",
