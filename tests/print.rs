@@ -266,3 +266,50 @@ fn markdown_paragraphs_keep_their_text() {
         }
     }
 }
+
+#[test]
+fn print_follows_the_language_where_the_data_file_is_translated() {
+    let data = ["--data", "tests/data/translated.ron", "--print"];
+    let with = |more: &[&str]| stdout(&[&data[..], more].concat());
+    let text = with(&["--lang", "fi"]);
+    assert!(
+        text.starts_with(
+            "===\nSmedjebackenin kunta – Visio ja tavoitteet\n==="
+                .replace("===", &"=".repeat(42))
+                .as_str()
+        ),
+        "{text}"
+    );
+    for shown in [
+        "Kaikkien kunta\n----",
+        "Tehokkuus\n====",
+        "Yhteystiedot\n====",
+        "Kansliaosasto",
+    ] {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
+    assert!(
+        !text.contains("ruotsiksi") && !text.contains("Hållbarhet"),
+        "{text}"
+    );
+    let markdown = with(&[
+        "--lang",
+        "fi",
+        "--format",
+        "markdown",
+        "--goal",
+        "bra-ekonomi",
+    ]);
+    assert!(
+        markdown.starts_with("# Smedjebackenin kunta – Visio ja tavoitteet\n\n### Hyvä talous\n"),
+        "{markdown}"
+    );
+    // No English translation: the Swedish, and a line under the title that says so.
+    let english = with(&["--lang", "en"]);
+    assert!(
+        english.contains("\nThis document has no English translation; its text is in Swedish.\n")
+    );
+    assert!(english.contains("En kommun för alla"));
+    // Swedish is the document's own language: nothing to say.
+    assert_eq!(with(&["--lang", "sv"]), stdout(&["--print"]));
+}
