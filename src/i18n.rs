@@ -1,5 +1,5 @@
-//! Every string of the interface, in Swedish, English and Finnish. Content stays as the data
-//! file has it.
+//! Every string of the interface, in Swedish, English and Finnish. The content's words are the
+//! data file's: its Swedish, or its own translation (`Outline::in_lang`).
 //!
 //! Every choice between them goes through [`Lang::pick`], which takes all three: a string
 //! missing in one language does not compile.
