@@ -635,6 +635,42 @@ fn kiosk_idle_reset_returns_to_the_start_screen() {
     assert_eq!(p.wakeups() - wakeups, 0, "threads woke up after the reset");
 }
 
+/// A Finnish-speaking patron at a Swedish kiosk: the one shown key gives the interface and the
+/// data file's translation in Finnish; left alone, the kiosk is Swedish again.
+#[test]
+fn a_kiosk_patron_switches_to_finnish_and_the_idle_reset_switches_back() {
+    let mut p = Spawn::new(&[
+        "--kiosk",
+        "--idle-reset",
+        "1",
+        "--data",
+        "tests/data/translated.ron",
+    ])
+    .env("TERM", "linux")
+    .start();
+    p.expect("s Suomeksi");
+    p.settle(Duration::from_millis(200), TIMEOUT);
+    let home = p.screen();
+    assert!(home.contains("En kommun för alla"), "{home}");
+    p.send(b"s");
+    p.expect("Kaikkien kunta");
+    let finnish = p.screen();
+    for shown in [
+        "Tavoitteet",
+        "Smedjebackenin kunta",
+        "s In English",
+        "? ohje",
+    ] {
+        assert!(finnish.contains(shown), "{shown}: {finnish}");
+    }
+    assert!(!finnish.contains("ruotsiksi"), "{finnish}");
+    assert!(
+        p.wait_until(TIMEOUT, |o| o.parser.screen().contents() == home),
+        "no idle reset to Swedish; the screen is:\n{}",
+        p.screen()
+    );
+}
+
 #[test]
 fn kiosk_carousel_moves_by_itself() {
     let mut p = start(&["--kiosk", "--carousel", "1", "--idle-reset", "1"]);
