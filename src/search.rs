@@ -167,6 +167,66 @@ mod tests {
     }
 
     #[test]
+    fn finnish_letters_fold_to_ascii() {
+        assert_eq!(fold("Pääoma"), "paaoma");
+        assert!(finds("pääoma", "paaoma"));
+        assert!(finds("kääntää", "kaantaa"));
+        assert!(finds("kääntää", "aa"));
+        assert!(finds("KÄÄNTÄÄ", "kääntää"));
+        assert!(finds("Työllisyys", "TYOLLISYYS"));
+        assert!(finds("yhteisö", "yhteiso"));
+        // ä and ö, small or capital, are the same query as a and o.
+        for (accented, plain) in [("ä", "a"), ("Ä", "a"), ("ää", "aa"), ("ö", "o"), ("Ö", "o")]
+        {
+            assert_eq!(words(accented), words(plain), "{accented}");
+        }
+    }
+
+    #[test]
+    fn finnish_goals_are_found_without_their_accents() {
+        let source = r#"Document(
+            organisation: "Smedjebackan kunta",
+            title: "Visio ja tavoitteet",
+            vision: Vision(id: "visio", title: "Visio", text: "Kunta, johon on hyvä palata."),
+            introduction: "Tavoitteet on jaettu näkökulmiin.",
+            perspectives: [
+                Perspective(id: "talous", title: "Talous", goals: [
+                    Goal(id: "paaoma", title: "Vahva pääoma", text: "Kunnan pääoma kasvaa."),
+                    Goal(id: "suunta", title: "Uusi suunta", text: "Kunta KÄÄNTÄÄ suunnan yhteisön ja työllisyyden puolesta."),
+                ]),
+            ],
+            contact: Contact(title: "Yhteystiedot", lines: ["Smedjebackan kunta"]),
+            last_updated_label: "Päivitetty:",
+            last_updated: "",
+        )"#;
+        let outline = crate::content::load("fi.ron", source).unwrap();
+        let index = Index::new(&outline);
+        let ids = |query: &str| -> Vec<&str> {
+            index
+                .matching(&words(query))
+                .into_iter()
+                .map(|n| outline.nodes[n].id.as_str())
+                .collect()
+        };
+        for query in ["aa", "ää", "ÄÄ", "Ää"] {
+            assert_eq!(ids(query), ["paaoma", "suunta"], "{query}");
+        }
+        assert_eq!(ids("paaoma"), ["paaoma"]);
+        assert_eq!(ids("kaantaa"), ["suunta"]);
+        assert_eq!(ids("tyollisyyden yhteison"), ["suunta"]);
+        assert_eq!(ids("TYÖLLISYYDEN"), ["suunta"]);
+        assert_eq!(ids("ä"), ids("a"));
+        assert_eq!(ids("ö"), ids("o"));
+        assert_eq!(ids("Ö"), ids("o"));
+        assert!(!ids("ö").is_empty());
+        // The marks land on the accented letters as they are written.
+        let text = "Kunta KÄÄNTÄÄ suunnan";
+        let m = Folded::new(text).matches(&words("aa"));
+        let got: Vec<&str> = m.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(got, ["ÄÄ", "ÄÄ"]);
+    }
+
+    #[test]
     fn other_accents_and_case() {
         assert!(finds("Café", "cafe"));
         assert!(finds("Müller", "muller"));
