@@ -39,6 +39,11 @@ fn fold_char(c: char) -> &'static str {
     }
 }
 
+/// True for a combining diacritical mark (U+0300 to U+036F): the accents of Latin letters.
+fn is_combining_accent(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36f}')
+}
+
 /// Text folded for matching, with a map from each folded byte back to the original.
 pub struct Folded {
     pub text: String,
@@ -50,9 +55,18 @@ impl Folded {
     /// Folds `original`, remembering where each folded byte came from.
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
-        let mut origin = Vec::with_capacity(original.len());
+        let mut origin: Vec<Range<usize>> = Vec::with_capacity(original.len());
         for (at, c) in original.char_indices() {
             let range = at..at + c.len_utf8();
+            // An accent written as a character of its own after its letter (`a` and U+0308 for
+            // `ä`) is dropped as a precomposed letter's is; its bytes go with the letter's, so a
+            // highlight never splits them.
+            if is_combining_accent(c) && !text.is_empty() {
+                for r in origin.iter_mut().rev().take_while(|r| r.end == at) {
+                    r.end = range.end;
+                }
+                continue;
+            }
             let folded = fold_char(c);
             let before = text.len();
             if folded.is_empty() {
@@ -164,6 +178,80 @@ mod tests {
         assert!(finds("kopplingar till Mälardalen", "MALARDALEN"));
         assert!(finds("Hög sysselsättning", "hög"));
         assert!(finds("Hög sysselsättning", "HOG"));
+    }
+
+    #[test]
+    fn finnish_letters_fold_to_ascii() {
+        assert_eq!(fold("Pääoma"), "paaoma");
+        assert!(finds("pääoma", "paaoma"));
+        assert!(finds("kääntää", "kaantaa"));
+        assert!(finds("kääntää", "aa"));
+        assert!(finds("KÄÄNTÄÄ", "kääntää"));
+        assert!(finds("Työllisyys", "TYOLLISYYS"));
+        assert!(finds("yhteisö", "yhteiso"));
+        // ä and ö, small or capital, are the same query as a and o.
+        for (accented, plain) in [("ä", "a"), ("Ä", "a"), ("ää", "aa"), ("ö", "o"), ("Ö", "o")]
+        {
+            assert_eq!(words(accented), words(plain), "{accented}");
+        }
+    }
+
+    #[test]
+    fn accents_written_apart_from_their_letter_fold_too() {
+        // "pääoma" with each ä as a and U+0308, as some keyboards and files write it.
+        let text = "pa\u{308}a\u{308}oma";
+        assert_eq!(fold(text), "paaoma");
+        assert!(finds(text, "pääoma"));
+        assert!(finds("pääoma", text));
+        let m = Folded::new(text).matches(&words("aa"));
+        let got: Vec<&str> = m.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(got, ["a\u{308}a\u{308}"]);
+        // An accent with no letter before it is kept: it matches only itself.
+        assert_eq!(fold("\u{308}"), "\u{308}");
+    }
+
+    #[test]
+    fn finnish_goals_are_found_without_their_accents() {
+        let source = r#"Document(
+            organisation: "Smedjebackan kunta",
+            title: "Visio ja tavoitteet",
+            vision: Vision(id: "visio", title: "Visio", text: "Kunta, johon on hyvä palata."),
+            introduction: "Tavoitteet on jaettu näkökulmiin.",
+            perspectives: [
+                Perspective(id: "talous", title: "Talous", goals: [
+                    Goal(id: "paaoma", title: "Vahva pääoma", text: "Kunnan pääoma kasvaa."),
+                    Goal(id: "suunta", title: "Uusi suunta", text: "Kunta KÄÄNTÄÄ suunnan yhteisön ja työllisyyden puolesta."),
+                ]),
+            ],
+            contact: Contact(title: "Yhteystiedot", lines: ["Smedjebackan kunta"]),
+            last_updated_label: "Päivitetty:",
+            last_updated: "",
+        )"#;
+        let outline = crate::content::load("fi.ron", source).unwrap();
+        let index = Index::new(&outline);
+        let ids = |query: &str| -> Vec<&str> {
+            index
+                .matching(&words(query))
+                .into_iter()
+                .map(|n| outline.nodes[n].id.as_str())
+                .collect()
+        };
+        for query in ["aa", "ää", "ÄÄ", "Ää"] {
+            assert_eq!(ids(query), ["paaoma", "suunta"], "{query}");
+        }
+        assert_eq!(ids("paaoma"), ["paaoma"]);
+        assert_eq!(ids("kaantaa"), ["suunta"]);
+        assert_eq!(ids("tyollisyyden yhteison"), ["suunta"]);
+        assert_eq!(ids("TYÖLLISYYDEN"), ["suunta"]);
+        assert_eq!(ids("ä"), ids("a"));
+        assert_eq!(ids("ö"), ids("o"));
+        assert_eq!(ids("Ö"), ids("o"));
+        assert!(!ids("ö").is_empty());
+        // The marks land on the accented letters as they are written.
+        let text = "Kunta KÄÄNTÄÄ suunnan";
+        let m = Folded::new(text).matches(&words("aa"));
+        let got: Vec<&str> = m.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(got, ["ÄÄ", "ÄÄ"]);
     }
 
     #[test]

@@ -19,6 +19,10 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+#[path = "common/locale.rs"]
+mod locale;
+use locale::Locale;
+
 const WAIT: Duration = Duration::from_secs(10);
 const DOWN: &[u8] = b"\x1b[B";
 
@@ -217,7 +221,7 @@ fn session(args: &[&str]) {
     let app = Command::new(env!("CARGO_BIN_EXE_malbild"))
         .args(args)
         .env("TERM", "linux")
-        .env("LANG", "C.UTF-8")
+        .locale("C.UTF-8")
         .stdin(Stdio::from(slave))
         .stdout(Stdio::from(tty.try_clone().unwrap()))
         .stderr(Stdio::from(tty))

@@ -19,6 +19,9 @@ use proptest::prelude::*;
 
 #[path = "common/approve.rs"]
 mod approve;
+#[path = "common/locale.rs"]
+mod locale;
+use locale::Locale;
 #[path = "common/run.rs"]
 mod run;
 use run::run_in_pty;
@@ -30,8 +33,7 @@ fn run(args: &[&str]) -> Output {
     Command::new(BIN)
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
+        .locale("C.UTF-8")
         .stdin(Stdio::null())
         .output()
         .expect("run malbild")
@@ -351,7 +353,7 @@ fn the_interface_shows_the_data_file() {
     let mut cmd = CommandBuilder::new(BIN);
     cmd.args(["--data", file.to_str().unwrap()]);
     cmd.env("TERM", "xterm-256color");
-    cmd.env("LANG", "C.UTF-8");
+    cmd.locale("C.UTF-8");
     let mut child = pty.slave.spawn_command(cmd).expect("spawn");
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().expect("reader");

@@ -23,6 +23,10 @@ use russh::{ChannelMsg, client};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
+#[path = "common/locale.rs"]
+mod locale;
+use locale::Locale;
+
 /// The longest any wait in this file may take.
 const WAIT: Duration = Duration::from_secs(20);
 /// What a visitor may take to see the first frame while the server is under attack.
@@ -62,6 +66,7 @@ impl Server {
         std::fs::create_dir_all(&dir).unwrap();
         let help = Command::new(binary())
             .args(["serve", "--help", "--lang", "en"])
+            .locale("C.UTF-8")
             .output()
             .unwrap();
         let help = String::from_utf8_lossy(&help.stdout).into_owned();
@@ -79,6 +84,8 @@ impl Server {
             .args(["--listen", "127.0.0.1:0", "--host-key"])
             .arg(dir.join("key"))
             .args(&args)
+            // Swedish whatever the machine's locale: the visitor waits for "Mål".
+            .locale("C.UTF-8")
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();

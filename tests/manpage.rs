@@ -6,6 +6,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "common/locale.rs"]
+mod locale;
+use locale::Locale;
+
 const PAGE: &str = include_str!("../data/man/malbild.1");
 const PAGE_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/man/malbild.1");
 
@@ -79,6 +83,7 @@ fn page_options(start: &str) -> BTreeSet<Opt> {
 fn help(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_malbild"))
         .args(args)
+        .locale("C.UTF-8")
         .output()
         .unwrap();
     assert!(out.status.success(), "malbild {args:?}: {out:?}");

@@ -3,6 +3,10 @@
 
 use std::process::{Command, Output, Stdio};
 
+#[path = "common/locale.rs"]
+mod locale;
+use locale::Locale;
+
 const BIN: &str = env!("CARGO_BIN_EXE_malbild");
 
 /// Runs malbild in a directory with no data file, stdout and stderr piped, in a locale that
@@ -18,6 +22,7 @@ fn run_in(args: &[&str], locale: &[(&str, &str)]) -> Output {
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env_remove("LANG")
+        .env_remove("LC_CTYPE")
         .envs(locale.iter().copied())
         .current_dir(std::env::temp_dir())
         .stdin(Stdio::null())
@@ -190,9 +195,7 @@ fn ascii_applies_to_what_is_printed_and_said() {
     assert!(help.is_ascii() && help.contains("Anvandning"), "{help}");
     let piped = Command::new(BIN)
         .args(["--print"])
-        .env("LANG", "C")
-        .env_remove("LC_ALL")
-        .env_remove("LC_CTYPE")
+        .locale("C")
         .output()
         .unwrap();
     assert!(

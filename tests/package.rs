@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "common/locale.rs"]
+mod locale;
+use locale::Locale;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "-1");
 
@@ -193,6 +197,7 @@ fn check_common(deb: &Path, name: &str, units: &[String]) -> PathBuf {
 fn run_packaged(root: &Path, args: &[&str]) -> Output {
     Command::new(root.join("usr/bin/malbild"))
         .args(args)
+        .locale("C.UTF-8")
         .output()
         .unwrap()
 }

@@ -12,6 +12,9 @@ use malbild::text;
 
 #[path = "common/approve.rs"]
 mod approve;
+#[path = "common/locale.rs"]
+mod locale;
+use locale::Locale;
 #[path = "common/run.rs"]
 mod run;
 use run::run_in_pty;
@@ -23,6 +26,7 @@ fn stdout(args: &[&str]) -> String {
     let o = Command::new(BIN)
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .locale("C.UTF-8")
         .stdin(Stdio::null())
         .output()
         .expect("run malbild");
@@ -224,6 +228,7 @@ fn nothing_printed_is_an_escape_sequence() {
                 "tests/data/hostile.ron",
             ])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .locale("C.UTF-8")
             .output()
             .expect("run malbild");
         assert_eq!(o.status.code(), Some(2));

@@ -21,6 +21,10 @@ use russh::keys::PublicKeyOrCertificate;
 use russh::keys::ssh_key::HashAlg;
 use russh::{ChannelMsg, client};
 
+#[path = "common/locale.rs"]
+mod locale;
+use locale::Locale;
+
 const WAIT: Duration = Duration::from_secs(10);
 
 /// A fresh directory for host keys.
@@ -762,9 +766,7 @@ fn spawn_binary(
         .arg(dir.join("key"))
         .args(extra)
         // The server's own locale is Swedish's, whatever the machine's is.
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
+        .locale("C.UTF-8")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -806,6 +808,7 @@ fn a_server_started_by_hand_keeps_its_key_in_the_state_directory() {
             .env("HOME", &home)
             .env_remove("STATE_DIRECTORY")
             .env_remove("XDG_STATE_HOME")
+            .locale("C.UTF-8")
             .stderr(std::process::Stdio::piped());
         if let Some(xdg) = xdg {
             command.env("XDG_STATE_HOME", xdg);
@@ -913,6 +916,7 @@ fn openssh_client_smoke_and_sigterm() {
     let out = std::process::Command::new("ssh")
         .args(ssh_args(addr))
         .arg("ls")
+        .locale("C.UTF-8")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{out:?}");
@@ -933,6 +937,7 @@ fn openssh_client_smoke_and_sigterm() {
             cmd.arg(a);
         }
         cmd.env("TERM", "xterm-256color");
+        cmd.locale("C.UTF-8");
         let child = pty.slave.spawn_command(cmd).unwrap();
         let reader = read_pty(pty.master.try_clone_reader().unwrap(), screen);
         let writer = pty.master.take_writer().unwrap();
@@ -1005,9 +1010,7 @@ fn openssh_forwards_a_finnish_locale() {
         ssh.args(["-o", "SendEnv=LANG"])
             .args(ssh_args(addr))
             .arg(command)
-            .env("LANG", lang)
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES");
+            .locale(lang);
         let out = ssh.output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{out:?}");
         String::from_utf8_lossy(&out.stderr).into_owned()
@@ -1035,9 +1038,7 @@ fn openssh_forwards_a_finnish_locale() {
         cmd.arg(a);
     }
     cmd.env("TERM", "xterm-256color");
-    cmd.env("LANG", "fi_FI.UTF-8");
-    cmd.env_remove("LC_ALL");
-    cmd.env_remove("LC_MESSAGES");
+    cmd.locale("fi_FI.UTF-8");
     let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
     let mut child = pty.slave.spawn_command(cmd).unwrap();
     // Only ssh holds the pty's other end: when it exits, the reader sees the end.

@@ -23,6 +23,7 @@ pub fn run_in_pty(args: &[&str], cols: u16) -> (Vec<u8>, u32) {
     cmd.env("LANG", "C.UTF-8");
     cmd.env_remove("LC_ALL");
     cmd.env_remove("LC_MESSAGES");
+    cmd.env_remove("LC_CTYPE");
     let mut child = pty.slave.spawn_command(cmd).expect("spawn");
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().expect("reader");
