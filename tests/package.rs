@@ -218,7 +218,12 @@ fn the_thin_client_package() {
     let deb = build("malbild", &[], &[]);
     let root = check_common(&deb, "malbild", &units(false));
     let size = contents(&deb)["usr/bin/malbild"].2;
-    assert!(size <= 1 << 20, "the binary is {size} bytes, over 1 MiB");
+    // The Finnish interface and the translations' loader and diagnostics took it from 928 KB
+    // to 1,072 KiB; the budget is 1.125 MiB, and a change that crosses it has to say why.
+    assert!(
+        size <= 9 << 17,
+        "the binary is {size} bytes, over 1.125 MiB"
+    );
     assert_eq!(control(&deb, "Conflicts"), "malbild-serve");
 
     let version = run_packaged(&root, &["--version"]);
